@@ -1,0 +1,32 @@
+// `shoal config FILE`: load and validate a process file and print the normalized apps; starts nothing.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadProcessFile } from '../../config/index.js';
+import { redactEnv } from '../format/redact.js';
+import { printJson, warn } from '../output.js';
+import { run } from '../session.js';
+
+export function registerConfigCommand(program: Command): void {
+  program
+    .command('config')
+    .description('validate a process file and print the apps as Shoal will run them')
+    .argument('<file>', 'ecosystem.config.js, .cjs, .mjs, .json, .yaml')
+    .option('--env <name>', 'apply env_<name>')
+    .option('--json', 'print JSON (the default)')
+    .option('--show-secrets', 'do not redact secret-looking env values')
+    .action(async (file: string, flags: { env?: string; showSecrets?: boolean }) =>
+      run(async () => {
+        const loaded = await loadProcessFile(resolve(file), {
+          envName: flags.env ?? null,
+          cwd: process.cwd(),
+        });
+        for (const w of loaded.warnings)
+          warn(`${w.file ?? file}${w.app ? `: app "${w.app}"` : ''}: key "${w.key}": ${w.message}`);
+        const apps = flags.showSecrets
+          ? loaded.apps
+          : loaded.apps.map((a) => ({ ...a, env: redactEnv(a.env) }));
+        printJson({ apps });
+        return 0;
+      }),
+    );
+}

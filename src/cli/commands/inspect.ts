@@ -1,0 +1,102 @@
+// Commands that read state: ls and describe.
+import type { Command } from 'commander';
+import type { ProcessDetail } from '../../protocol/process-info.js';
+import { processTable } from '../format/process-list.js';
+import { redactEnv } from '../format/redact.js';
+import { formatBytes, formatDuration } from '../format/units.js';
+import { printJson } from '../output.js';
+import { withClient } from '../session.js';
+
+function redacted(d: ProcessDetail): ProcessDetail {
+  return { ...d, config: { ...d.config, env: redactEnv(d.config.env) } };
+}
+
+function describeText(d: ProcessDetail): string {
+  const c = d.config;
+  const rows: Array<[string, string]> = [
+    ['id', String(d.id)],
+    ['name', d.name],
+    ['namespace', d.namespace],
+    ['status', d.status],
+    ['status reason', d.status_reason],
+    ['mode', d.mode],
+    ['instance', String(d.instance)],
+    ['pid', d.pid === null ? '-' : String(d.pid)],
+    ['restarts', `${d.restarts} (unstable in a row: ${d.unstable_restarts})`],
+    ['uptime', formatDuration(d.uptime)],
+    ['cpu', `${d.cpu.toFixed(1)}%`],
+    ['memory', formatBytes(d.memory)],
+    ['last exit', d.last_exit ? `${d.last_exit.reason} after ${d.last_exit.uptime} ms` : '-'],
+    ['next restart', d.next_restart_at ? new Date(d.next_restart_at).toISOString() : '-'],
+    ['script', c.script],
+    ['args', JSON.stringify(c.args)],
+    ['interpreter', `${c.interpreter} ${c.interpreter_args.join(' ')}`.trim()],
+    ['cwd', c.cwd],
+    ['out log', d.out_log ?? '(disabled)'],
+    ['error log', d.err_log ?? '(disabled)'],
+    ['kill', `${c.kill_signal}, SIGKILL after ${c.kill_timeout} ms`],
+    [
+      'restart policy',
+      `autorestart=${c.autorestart} max_restarts=${c.max_restarts} min_uptime=${c.min_uptime} restart_delay=${c.restart_delay} exp_backoff=${c.exp_backoff_restart_delay}`,
+    ],
+    ['source', c.source_file ?? 'command line'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  const env = redactEnv(c.env);
+  if (Object.keys(env).length > 0) {
+    lines.push('', 'env (from the process file):');
+    for (const [k, v] of Object.entries(env)) lines.push(`  ${k}=${v}`);
+  }
+  if (d.exits.length > 0) {
+    lines.push('', 'recent exits:');
+    for (const e of d.exits)
+      lines.push(`  ${new Date(e.at).toISOString()}  ${e.reason} after ${e.uptime} ms`);
+  }
+  if (d.recent_stderr.length > 0) {
+    lines.push('', 'last stderr lines:');
+    for (const l of d.recent_stderr) lines.push(`  ${l}`);
+  }
+  return lines.join('\n');
+}
+
+export function registerInspectCommands(program: Command): void {
+  program
+    .command('ls')
+    .aliases(['list', 'status', 'ps', 'l'])
+    .description('list every process with its status, restarts, uptime, CPU and memory')
+    .option('--json', 'print an array of process objects')
+    .action(async (flags: { json?: boolean }) =>
+      withClient(async (client) => {
+        const { processes } = await client.request('list', {});
+        if (flags.json) printJson(processes);
+        else process.stdout.write(`${processTable(processes)}\n`);
+        return 0;
+      }),
+    );
+
+  program
+    .command('jlist')
+    .description('the process list as JSON (PM2 name for ls --json)')
+    .action(async () =>
+      withClient(async (client) => {
+        printJson((await client.request('list', {})).processes);
+        return 0;
+      }),
+    );
+
+  program
+    .command('describe')
+    .aliases(['desc', 'info', 'show'])
+    .description('everything about an app or process: config, status, last exits, recent stderr')
+    .argument('<target>', 'name or id')
+    .option('--json', 'print an array of process details (secrets in env redacted)')
+    .action(async (target: string, flags: { json?: boolean }) =>
+      withClient(async (client) => {
+        const { processes } = await client.request('describe', { target });
+        if (flags.json) printJson(processes.map(redacted));
+        else process.stdout.write(`${processes.map(describeText).join('\n\n')}\n`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,32 @@
+// The `shoal` command: a dispatcher over one module per command group. Commands parse and print only;
+// everything else is the daemon's job, reached through daemon-client.ts.
+import { Command } from 'commander';
+import { packageVersion } from '../protocol/version.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerDaemonCommands } from './commands/daemon.js';
+import { registerInspectCommands } from './commands/inspect.js';
+import { registerLogCommands } from './commands/logs.js';
+import { registerProcessCommands } from './commands/process.js';
+import { reportError } from './output.js';
+import { cliState } from './session.js';
+
+const program = new Command();
+program
+  .name('shoal')
+  .description('Production process manager for Node.js')
+  .version(packageVersion(), '-v, --version')
+  .option('--verbose', 'print stacks and error details')
+  .showHelpAfterError()
+  .hook('preAction', (cmd) => {
+    cliState.verbose = cmd.opts().verbose === true;
+  });
+
+registerProcessCommands(program);
+registerInspectCommands(program);
+registerLogCommands(program);
+registerDaemonCommands(program);
+registerConfigCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.exit(reportError(err, cliState.verbose));
+});

@@ -1,0 +1,21 @@
+// Loads one process file into normalized, validated apps, or throws one error listing every problem.
+import { dirname, resolve } from 'node:path';
+import type { LoadedConfig, LoadOptions } from './types.js';
+import { normalizeApps } from './normalize-app.js';
+import { fileSource, Problems } from './problems.js';
+import { readProcessFile } from './read-process-file.js';
+import { appEntries } from './top-level.js';
+
+export async function loadProcessFile(file: string, opts: LoadOptions = {}): Promise<LoadedConfig> {
+  const cliCwd = opts.cwd ?? process.cwd();
+  const absolute = resolve(cliCwd, file);
+  const source = fileSource(absolute, cliCwd);
+  const content = await readProcessFile({ ...source, file: absolute });
+
+  const problems = new Problems(source);
+  const entries = appEntries(content, problems);
+  const ctx = { baseCwd: dirname(absolute), sourceFile: absolute, envName: opts.envName ?? null };
+  const apps = normalizeApps(entries, ctx, problems);
+  problems.throwIfAny();
+  return { file: absolute, apps, warnings: problems.warnings };
+}

@@ -1,0 +1,112 @@
+// Reads a process file into a plain value by its format: JSON (with PM2's JSON5-ish leniency), YAML, or JS.
+// Missing files and files that do not parse or evaluate become coded errors that name the file and line.
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ShoalError } from '../errors.js';
+import { importJsConfig } from './import-js-config.js';
+import type { Source } from './problems.js';
+
+export async function readProcessFile(source: Source & { file: string }): Promise<unknown> {
+  const { file } = source;
+  checkReadable(source);
+  const ext = extname(file).toLowerCase();
+  try {
+    if (ext === '.json' || ext === '.json5') return parseJsonLike(readFileSync(file, 'utf8'), file);
+    if (ext === '.yaml' || ext === '.yml')
+      return parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true });
+    if (ext === '.js' || ext === '.cjs' || ext === '.mjs') return await importJsConfig(file);
+  } catch (err) {
+    throw loadError(source, err);
+  }
+  throw new ShoalError(
+    'SHOAL_ERR_CONFIG_LOAD',
+    `${source.label}: unsupported process file type "${ext}"; use .json, .json5, .yaml, .yml, .js, .cjs or .mjs`,
+    { file },
+  );
+}
+
+function checkReadable(source: Source & { file: string }): void {
+  try {
+    if (!statSync(source.file).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    accessSync(source.file, constants.R_OK);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : 'it cannot be read';
+    throw new ShoalError(
+      'SHOAL_ERR_CONFIG_NOT_FOUND',
+      `${source.label}: process file not found: ${why} (${source.file})`,
+      {
+        file: source.file,
+        reason: code,
+      },
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * JSON first. PM2 evaluates .json files as a JavaScript expression, so comments, single quotes and trailing
+ * commas work there; Shoal accepts the same, but when both fail it reports the JSON error, which is the clearer one.
+ */
+function parseJsonLike(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (jsonError) {
+    try {
+      const value: unknown = new Script(`(${text}\n)`, { filename: file }).runInNewContext(
+        {},
+        { timeout: 2000 },
+      );
+      // Round-trip through JSON: values from another vm context fail instanceof checks.
+      return JSON.parse(JSON.stringify(value) ?? 'null');
+    } catch (vmError) {
+      throw Object.assign(new SyntaxError((jsonError as Error).message), {
+        line: lineOfPosition(text, (jsonError as Error).message) ?? lineInStack(vmError, file),
+      });
+    }
+  }
+}
+
+function lineOfPosition(text: string, message: string): number | undefined {
+  const m = /at position (\d+)/.exec(message);
+  return m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+}
+
+/** The line of `file` an error points at: from its stack (syntax errors put "file:line" first, throws have frames). */
+function lineInStack(err: unknown, file: string): number | undefined {
+  const stack = (err as { stack?: unknown })?.stack;
+  if (typeof stack !== 'string') return undefined;
+  for (const name of [pathToFileURL(file).href, file]) {
+    const at = stack.indexOf(name);
+    if (at === -1) continue;
+    const m = /^(?:\?[^:]*)?:(\d+)/.exec(stack.slice(at + name.length));
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+function loadError(source: Source & { file: string }, err: unknown): ShoalError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const line =
+    err instanceof YAMLParseError
+      ? err.linePos?.[0]?.line
+      : ((e as { line?: number }).line ?? lineInStack(e, source.file));
+  const what =
+    e instanceof SyntaxError || err instanceof YAMLParseError ? 'syntax error' : 'error while evaluating';
+  const where = line === undefined ? source.label : `${source.label}:${line}`;
+  // YAML's pretty message already shows the line and a code excerpt; keep only its first line.
+  const message = e.message.split('\n')[0];
+  return new ShoalError(
+    'SHOAL_ERR_CONFIG_LOAD',
+    `${where}: ${what}: ${message}`,
+    {
+      file: source.file,
+      ...(line === undefined ? {} : { line }),
+    },
+    { cause: err },
+  );
+}

@@ -1,0 +1,26 @@
+// What the daemon needs from an app, whatever its mode: fork apps are run by the daemon itself,
+// cluster apps by their own primary process that the daemon talks to.
+import type { AppConfig } from '../protocol/app-config.js';
+import type { LogFile as LogFileInfo } from '../protocol/messages.js';
+import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
+
+export interface AppRunner {
+  readonly name: string;
+  config: AppConfig;
+  /** Environment of the CLI that started the app: the base layer of every instance's env. */
+  cliEnv: Record<string, string>;
+  processes(): ProcessInfo[];
+  details(): ProcessDetail[];
+  /** Ids of this app's processes. */
+  ids(): number[];
+  start(): Promise<void>;
+  /** Stops the given process ids (all when omitted). */
+  stop(ids?: number[]): Promise<void>;
+  restart(ids?: number[], update?: { config: AppConfig; cliEnv: Record<string, string> }): Promise<void>;
+  /** Zero-downtime replacement where the mode allows it; returns messages for the user. */
+  reload(): Promise<string[]>;
+  scale(instances: number): Promise<string[]>;
+  /** Stops everything and releases files; the runner is unusable afterwards. */
+  destroy(): Promise<void>;
+  logFiles(): LogFileInfo[];
+}

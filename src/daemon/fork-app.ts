@@ -1,0 +1,168 @@
+// A fork-mode app: N independent processes spawned by the daemon itself, one ManagedProcess each.
+// Reload has no shared listener to hand over in this mode, so it falls back to a rolling restart.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AppConfig } from '../protocol/app-config.js';
+import type { LogFile as LogFileInfo } from '../protocol/messages.js';
+import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
+import { launchSpec } from '../supervision/launch-spec.js';
+import { LogFile, timestampFormatFor } from '../supervision/log-sink.js';
+import { ManagedProcess } from '../supervision/managed-process.js';
+import type { AppRunner } from './app-runner.js';
+import { log } from './daemon-log.js';
+import { forkLauncher } from './fork-launcher.js';
+import { logPath } from './log-paths.js';
+import type { MetricsSampler } from './metrics-sampler.js';
+
+export interface AppContext {
+  home: string;
+  logsDir: string;
+  nextId: () => number;
+  sampler: MetricsSampler;
+  resolveInstances: (instances: AppConfig['instances']) => number;
+}
+
+export class ForkApp implements AppRunner {
+  private procs: ManagedProcess[] = [];
+  private readonly files = new Map<string, LogFile>();
+
+  constructor(
+    public config: AppConfig,
+    public cliEnv: Record<string, string>,
+    private readonly ctx: AppContext,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  ids(): number[] {
+    return this.procs.map((p) => p.id);
+  }
+
+  async start(): Promise<void> {
+    const wanted = this.ctx.resolveInstances(this.config.instances);
+    while (this.procs.length < wanted) this.procs.push(this.create(this.procs.length));
+    for (const p of this.procs) if (p.status === 'stopped' || p.status === 'errored') p.start('started');
+    await Promise.all(this.procs.map((p) => (this.config.wait_ready ? p.waitReady() : Promise.resolve())));
+  }
+
+  async stop(ids?: number[]): Promise<void> {
+    await Promise.all(this.select(ids).map((p) => p.stop('stopped by user')));
+  }
+
+  async restart(
+    ids?: number[],
+    update?: { config: AppConfig; cliEnv: Record<string, string> },
+  ): Promise<void> {
+    if (update) {
+      this.config = update.config;
+      this.cliEnv = update.cliEnv;
+    }
+    await Promise.all(this.select(ids).map((p) => p.restart('restarted by user', this.config)));
+  }
+
+  async reload(): Promise<string[]> {
+    // One at a time, so that an app with several instances keeps serving from the others.
+    for (const p of this.procs) {
+      await p.restart('reloaded (fork mode: restart)', this.config);
+      await p.waitReady();
+    }
+    return [
+      `${this.name} runs in fork mode: reload restarted its processes one by one (no shared listener to hand over).`,
+    ];
+  }
+
+  async scale(instances: number): Promise<string[]> {
+    const before = this.procs.length;
+    this.config = { ...this.config, instances };
+    while (this.procs.length < instances) {
+      const p = this.create(this.procs.length);
+      this.procs.push(p);
+      p.start('scaled up');
+    }
+    const removed = this.procs.splice(instances);
+    await Promise.all(removed.map((p) => p.stop('scaled down')));
+    await this.releaseFilesOf(removed);
+    return [`${this.name}: scaled from ${before} to ${instances} processes`];
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    await this.releaseFilesOf(this.procs);
+    this.procs = [];
+  }
+
+  processes(): ProcessInfo[] {
+    return this.procs.map((p) => p.info(this.ctx.sampler.get(p.pid)));
+  }
+
+  details(): ProcessDetail[] {
+    return this.procs.map((p) => ({
+      ...p.info(this.ctx.sampler.get(p.pid)),
+      config: p.app,
+      out_log: logPath(p.app, this.ctx.logsDir, 'out', p.instance),
+      err_log: logPath(p.app, this.ctx.logsDir, 'err', p.instance),
+      recent_stderr: [...p.recentStderr],
+      exits: [...p.exits],
+      next_restart_at: p.nextRestartAt,
+    }));
+  }
+
+  logFiles(): LogFileInfo[] {
+    const seen = new Set<string>();
+    const files: LogFileInfo[] = [];
+    for (const p of this.procs) {
+      for (const stream of ['out', 'err'] as const) {
+        const path = logPath(this.config, this.ctx.logsDir, stream, p.instance);
+        if (path === null || seen.has(path)) continue;
+        seen.add(path);
+        files.push({ app: this.name, id: this.config.merge_logs ? null : p.id, stream, path });
+      }
+    }
+    return files;
+  }
+
+  private select(ids?: number[]): ManagedProcess[] {
+    return ids ? this.procs.filter((p) => ids.includes(p.id)) : this.procs;
+  }
+
+  private create(instance: number): ManagedProcess {
+    const id = this.ctx.nextId();
+    const out = this.openFile(logPath(this.config, this.ctx.logsDir, 'out', instance));
+    const err = this.openFile(logPath(this.config, this.ctx.logsDir, 'err', instance));
+    const who = { id, instance, home: this.ctx.home };
+    const launcher = forkLauncher(() => launchSpec(proc.app, this.cliEnv, who), this.config.treekill);
+    const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, {
+      out,
+      err,
+      timestamp: timestampFormatFor(this.config),
+    });
+    proc.on('transition', (t) => log('transition', { ...t, pid: proc.pid }));
+    return proc;
+  }
+
+  private openFile(path: string | null): LogFile | null {
+    if (path === null) return null;
+    let file = this.files.get(path);
+    if (!file) {
+      mkdirSync(dirname(path), { recursive: true });
+      file = new LogFile(path);
+      this.files.set(path, file);
+    }
+    file.retain();
+    return file;
+  }
+
+  private async releaseFilesOf(procs: ManagedProcess[]): Promise<void> {
+    for (const p of procs) {
+      for (const stream of ['out', 'err'] as const) {
+        const path = logPath(p.app, this.ctx.logsDir, stream, p.instance);
+        const file = path === null ? undefined : this.files.get(path);
+        if (!file || path === null) continue;
+        await file.release();
+        if (file.closed) this.files.delete(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// Spawns one fork-mode process: no shell, its own process group (so the whole tree can be signalled),
+// stdout/stderr piped to the log router, an IPC channel for Node apps (ready signal, shutdown message).
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
+import type { LaunchSpec } from '../supervision/launch-spec.js';
+import { descendants, isAlive, signalAll, signalGroup } from '../supervision/process-tree.js';
+
+export function forkLauncher(spec: () => LaunchSpec, treekill: boolean): Launcher {
+  return () => new ForkChild(spec(), treekill);
+}
+
+class ForkChild implements ChildHandle {
+  private readonly proc: ChildProcess;
+  private exitListeners: Array<(exit: ExitEvent) => void> = [];
+  private exited: ExitEvent | null = null;
+  /** Descendants seen when the stop began: they are reparented once the main process exits. */
+  private tree: number[] = [];
+
+  constructor(
+    spec: LaunchSpec,
+    private readonly treekill: boolean,
+  ) {
+    this.proc = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      shell: false,
+      windowsHide: true,
+      stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.on('error', (err) => {
+      // Only a spawn failure matters here (ENOENT, EACCES, bad cwd); errors sending on IPC are ignored.
+      if (this.proc.pid === undefined) this.finish({ code: null, signal: null, spawnError: err.message });
+    });
+    // 'exit', not 'close': a grandchild holding the pipes open must not hide the exit. The supervisor
+    // waits (bounded) for the pipes to drain before it reports the exit.
+    this.proc.on('exit', (code, signal) => this.finish({ code, signal }));
+    this.proc.on('disconnect', () => {});
+  }
+
+  get pid(): number | null {
+    return this.proc.pid ?? null;
+  }
+  get stdout() {
+    return this.proc.stdout;
+  }
+  get stderr() {
+    return this.proc.stderr;
+  }
+
+  onExit(listener: (exit: ExitEvent) => void): void {
+    if (this.exited) listener(this.exited);
+    else this.exitListeners.push(listener);
+  }
+
+  onMessage(listener: (message: unknown) => void): void {
+    this.proc.on('message', listener);
+  }
+
+  requestStop(signal: NodeJS.Signals, viaMessage: boolean): void {
+    const pid = this.proc.pid;
+    if (pid === undefined) return;
+    if (this.treekill) this.tree = descendants(pid);
+    if (viaMessage && this.proc.connected) {
+      this.proc.send('shutdown', () => {});
+      return;
+    }
+    if (this.treekill) {
+      signalGroup(pid, signal);
+      signalAll(this.tree, signal);
+    } else {
+      signalAll([pid], signal);
+    }
+  }
+
+  forceKill(): void {
+    const pid = this.proc.pid;
+    if (pid === undefined) return;
+    if (this.treekill) {
+      const tree = new Set([...this.tree, ...(isAlive(pid) ? descendants(pid) : [])]);
+      signalGroup(pid, 'SIGKILL');
+      signalAll(tree, 'SIGKILL');
+    } else {
+      signalAll([pid], 'SIGKILL');
+    }
+  }
+
+  private finish(exit: ExitEvent): void {
+    if (this.exited) return;
+    this.exited = exit;
+    // Children that ignored the stop signal and outlived their parent still go: a stop leaves no orphans.
+    if (this.treekill && this.tree.length > 0) {
+      const left = this.tree.filter(isAlive);
+      if (left.length > 0) signalAll(left, 'SIGKILL');
+    }
+    for (const l of this.exitListeners.splice(0)) l(exit);
+  }
+}

@@ -1,0 +1,26 @@
+// Where an app's output goes: the configured files, or SHOAL_HOME/logs/<name>-out.log and -error.log.
+// With merge_logs off, each instance gets its own pair (<name>-out-<instance>.log), as in PM2.
+import { join } from 'node:path';
+import type { AppConfig } from '../protocol/app-config.js';
+
+export function isDisabled(path: string | null): boolean {
+  return path === '/dev/null' || path === 'NULL';
+}
+
+export function logPath(
+  app: AppConfig,
+  logsDir: string,
+  stream: 'out' | 'err',
+  instance: number,
+): string | null {
+  if (app.disable_logs) return null;
+  const configured = stream === 'out' ? app.out_file : app.error_file;
+  if (configured !== null && isDisabled(configured)) return null;
+  const suffix = app.merge_logs ? '' : `-${instance}`;
+  if (configured !== null) {
+    if (app.merge_logs) return configured;
+    return configured.replace(/(\.log)?$/, `${suffix}$1`);
+  }
+  const safeName = app.name.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  return join(logsDir, `${safeName}-${stream === 'out' ? 'out' : 'error'}${suffix}.log`);
+}

@@ -1,0 +1,115 @@
+// Entry point of the Shoal daemon: one long-lived process per SHOAL_HOME that supervises the apps and
+// answers the CLI on the control socket. Started in the background by the CLI (see cli/daemon-launch.ts).
+import { writeFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { ensureHome, homePaths, shoalHome } from '../home.js';
+import type { ParsedRequest, RequestType } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
+import { startControlServer } from './control-server.js';
+import { log, openDaemonLog } from './daemon-log.js';
+import { Supervisor } from './supervisor.js';
+
+/** Exit code when another daemon already serves this SHOAL_HOME; the CLI then talks to that one. */
+export const EXIT_ALREADY_RUNNING = 3;
+
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+    setTimeout(() => done(false), 1000).unref();
+  });
+}
+
+async function main(): Promise<void> {
+  const paths = homePaths(shoalHome());
+  ensureHome(paths);
+  openDaemonLog(paths.daemonLog);
+  if (await socketAnswers(paths.socket)) {
+    log('daemon.already_running', { socket: paths.socket });
+    process.send?.({ type: 'already-running' });
+    process.exit(EXIT_ALREADY_RUNNING);
+  }
+
+  const startedAt = Date.now();
+  const supervisor = new Supervisor({
+    home: paths.root,
+    logsDir: paths.logs,
+    sampleIntervalMs: Number(process.env.SHOAL_SAMPLE_INTERVAL_MS ?? 2000),
+  });
+  supervisor.sampler.start();
+
+  let shuttingDown = false;
+  const shutdown = async (why: string, code = 0) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('daemon.stopping', { why });
+    const stopped = await supervisor.stopAll();
+    log('daemon.stopped', { processes: stopped });
+    rmSync(paths.socket, { force: true });
+    rmSync(paths.pidFile, { force: true });
+    process.exit(code);
+  };
+
+  const handlers: { [T in RequestType]: (req: ParsedRequest<T>) => unknown } = {
+    hello: () => ({
+      protocol: PROTOCOL_VERSION,
+      version: packageVersion(),
+      pid: process.pid,
+      home: paths.root,
+    }),
+    ping: () => ({ pong: true, pid: process.pid, uptime: Date.now() - startedAt }),
+    start: (req) => supervisor.start(req),
+    stop: (req) => supervisor.stop(req.target),
+    restart: (req) => supervisor.restart(req),
+    reload: (req) => supervisor.reload(req.target),
+    scale: (req) => supervisor.scale(req.name, req.instances),
+    delete: (req) => supervisor.delete(req.target),
+    list: () => ({ processes: supervisor.list() }),
+    describe: (req) => supervisor.describe(req.target),
+    logs: (req) => ({ files: supervisor.logFiles(req.target) }),
+    flush: (req) => ({ files: supervisor.flush(req.target) }),
+    kill: async () => {
+      const stopped = await supervisor.stopAll();
+      // Answer first, then leave: the client is waiting for this reply.
+      setTimeout(() => void shutdown('kill requested'), 50);
+      return { stopped };
+    },
+  };
+
+  await startControlServer(paths.socket, (type, payload) =>
+    (handlers[type] as (req: unknown) => unknown)(payload),
+  );
+  writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  log('daemon.started', {
+    pid: process.pid,
+    version: packageVersion(),
+    node: process.version,
+    home: paths.root,
+  });
+
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => {});
+  // A bug in one handler must not take every app down with the daemon; it is logged and the daemon goes on.
+  process.on('uncaughtException', (err) =>
+    log('daemon.uncaught', { message: err.message, stack: err.stack }),
+  );
+  process.on('unhandledRejection', (err) =>
+    log('daemon.unhandled_rejection', { message: String((err as Error)?.message ?? err) }),
+  );
+
+  if (process.send) {
+    process.send({ type: 'ready', pid: process.pid });
+    process.disconnect();
+  }
+}
+
+main().catch((err) => {
+  log('daemon.failed', { message: (err as Error).message, stack: (err as Error).stack });
+  process.exit(1);
+});

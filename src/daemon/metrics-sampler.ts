@@ -1,0 +1,52 @@
+// Samples CPU and memory of every supervised pid at a fixed interval, straight from the OS, so that
+// `ls` answers from memory instead of measuring on each call. Cost is a couple of small file reads per pid.
+import { CpuMeter } from '../supervision/proc-stats.js';
+import { now } from '../supervision/clock.js';
+
+export interface Sample {
+  cpu: number;
+  memory: number;
+  cpuSeconds: number;
+  at: number;
+}
+
+export class MetricsSampler {
+  private readonly meter = new CpuMeter();
+  private readonly latest = new Map<number, Sample>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly pids: () => number[],
+    readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  get(pid: number | null): Sample | undefined {
+    return pid === null ? undefined : this.latest.get(pid);
+  }
+
+  tick(): void {
+    const t = now();
+    const alive = new Set(this.pids());
+    for (const pid of this.latest.keys()) {
+      if (!alive.has(pid)) {
+        this.latest.delete(pid);
+        this.meter.forget(pid);
+      }
+    }
+    for (const pid of alive) {
+      const s = this.meter.sample(pid, t);
+      if (s) this.latest.set(pid, { ...s, at: t });
+    }
+  }
+}

@@ -1,0 +1,218 @@
+// The daemon's registry of apps and the operations clients ask for. It owns no process logic itself:
+// each app is an AppRunner (fork apps in this process, cluster apps through their primary).
+import { truncateSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { AppConfig } from '../protocol/app-config.js';
+import type { LogFile, ParsedRequest, Result } from '../protocol/messages.js';
+import type { ProcessInfo } from '../protocol/process-info.js';
+import { ShoalError } from '../errors.js';
+import type { AppRunner } from './app-runner.js';
+import { log } from './daemon-log.js';
+import { type AppContext, ForkApp } from './fork-app.js';
+import { MetricsSampler } from './metrics-sampler.js';
+import { resolveTarget } from './targets.js';
+
+export interface SupervisorOptions {
+  home: string;
+  logsDir: string;
+  sampleIntervalMs: number;
+  createClusterApp?: (config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext) => AppRunner;
+}
+
+export class Supervisor {
+  private readonly apps = new Map<string, AppRunner>();
+  private lastId = -1;
+  readonly sampler: MetricsSampler;
+  private readonly ctx: AppContext;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.sampler = new MetricsSampler(() => this.pids(), opts.sampleIntervalMs);
+    this.ctx = {
+      home: opts.home,
+      logsDir: opts.logsDir,
+      nextId: () => ++this.lastId,
+      sampler: this.sampler,
+      resolveInstances: (n) => (n === 'max' ? availableParallelism() : n),
+    };
+  }
+
+  appRunners(): AppRunner[] {
+    return [...this.apps.values()];
+  }
+
+  pids(): number[] {
+    const pids: number[] = [];
+    for (const app of this.apps.values())
+      for (const p of app.processes()) if (p.pid !== null) pids.push(p.pid);
+    return pids;
+  }
+
+  list(): ProcessInfo[] {
+    return this.appRunners()
+      .flatMap((a) => a.processes())
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async start(req: ParsedRequest<'start'>): Promise<Result<'start'>> {
+    const messages: string[] = [];
+    const started: AppRunner[] = [];
+    for (const config of req.apps) {
+      const existing = this.apps.get(config.name);
+      if (existing) {
+        const running = existing.processes().some((p) => p.status === 'online' || p.status === 'launching');
+        if (running) {
+          messages.push(
+            `${config.name} is already running; use "shoal restart ${config.name}" or "shoal reload".`,
+          );
+          continue;
+        }
+        // A stopped app started again picks up the new configuration, like PM2's smart start.
+        await existing.destroy();
+        this.apps.delete(config.name);
+      }
+      const runner = this.createRunner(config, req.cli_env);
+      this.apps.set(config.name, runner);
+      started.push(runner);
+      log('app.start', { app: config.name, mode: config.exec_mode, instances: config.instances });
+    }
+    await Promise.all(started.map((r) => (r.config.autostart ? r.start() : Promise.resolve())));
+    this.sampler.tick();
+    const names = new Set(req.apps.map((a) => a.name));
+    return { processes: this.list().filter((p) => names.has(p.name)), messages };
+  }
+
+  async stop(target: string): Promise<Result<'stop'>> {
+    const sel = resolveTarget(target, this.apps.values());
+    await Promise.all(sel.map((s) => s.app.stop(s.ids)));
+    return { processes: this.selected(sel) };
+  }
+
+  async restart(req: ParsedRequest<'restart'>): Promise<Result<'restart'>> {
+    const sel = resolveTarget(req.target, this.apps.values());
+    const messages: string[] = [];
+    await Promise.all(
+      sel.map((s) => {
+        const update =
+          req.update_env && req.cli_env ? { config: s.app.config, cliEnv: req.cli_env } : undefined;
+        return s.app.restart(s.ids, update);
+      }),
+    );
+    this.sampler.tick();
+    return { processes: this.selected(sel), messages };
+  }
+
+  async reload(target: string): Promise<Result<'reload'>> {
+    const sel = resolveTarget(target, this.apps.values());
+    const messages: string[] = [];
+    // Apps one after another: a reload is about keeping capacity, not about speed.
+    for (const s of sel) messages.push(...(await s.app.reload()));
+    this.sampler.tick();
+    return { processes: this.selected(sel), messages };
+  }
+
+  async scale(name: string, instances: number | string): Promise<Result<'scale'>> {
+    const app = this.apps.get(name);
+    if (!app) {
+      const available = [...this.apps.keys()].join(', ') || 'none';
+      throw new ShoalError('SHOAL_ERR_APP_NOT_FOUND', `No app named "${name}". Running apps: ${available}.`, {
+        app: name,
+      });
+    }
+    let wanted: number;
+    const current = app.processes().length;
+    if (typeof instances === 'number') wanted = instances;
+    else if (/^[+-]\d+$/.test(instances)) wanted = current + Number(instances);
+    else if (instances === 'max') wanted = availableParallelism();
+    else if (/^\d+$/.test(instances)) wanted = Number(instances);
+    else {
+      throw new ShoalError(
+        'SHOAL_ERR_CONFIG_INVALID',
+        `Cannot scale ${name} to "${instances}": expected N, +N, -N or max.`,
+        {
+          app: name,
+          key: 'instances',
+        },
+      );
+    }
+    if (wanted < 1) {
+      throw new ShoalError(
+        'SHOAL_ERR_CONFIG_INVALID',
+        `Cannot scale ${name} to ${wanted}: at least 1 instance (use "shoal stop" to stop it).`,
+        {
+          app: name,
+          key: 'instances',
+        },
+      );
+    }
+    const messages = await app.scale(wanted);
+    this.sampler.tick();
+    return { processes: this.selected([{ app }]), messages };
+  }
+
+  async delete(target: string): Promise<Result<'delete'>> {
+    const sel = resolveTarget(target, this.apps.values());
+    const before = this.selected(sel);
+    for (const s of sel) {
+      if (s.ids && s.ids.length < s.app.ids().length) {
+        throw new ShoalError(
+          'SHOAL_ERR_UNSUPPORTED',
+          `Cannot delete one process of ${s.app.name}; scale it instead ("shoal scale ${s.app.name} N").`,
+          {
+            app: s.app.name,
+          },
+        );
+      }
+    }
+    await Promise.all(sel.map((s) => s.app.destroy()));
+    for (const s of sel) {
+      this.apps.delete(s.app.name);
+      log('app.delete', { app: s.app.name });
+    }
+    return { processes: before.map((p) => ({ ...p, status: 'stopped' as const, pid: null })) };
+  }
+
+  describe(target: string): Result<'describe'> {
+    const sel = resolveTarget(target, this.apps.values());
+    return {
+      processes: sel.flatMap((s) => s.app.details().filter((d) => !s.ids || s.ids.includes(d.id))),
+    };
+  }
+
+  logFiles(target: string | null): LogFile[] {
+    const apps =
+      target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
+    return apps.flatMap((a) => a.logFiles());
+  }
+
+  flush(target: string | null): string[] {
+    const files = this.logFiles(target).map((f) => f.path);
+    for (const f of files) {
+      try {
+        // Writers use O_APPEND, so after truncation they go on writing at the new end of the file.
+        truncateSync(f, 0);
+      } catch {
+        // not created yet
+      }
+    }
+    return files;
+  }
+
+  async stopAll(): Promise<number> {
+    const apps = this.appRunners();
+    const count = apps.reduce((n, a) => n + a.processes().length, 0);
+    await Promise.all(apps.map((a) => a.destroy()));
+    this.apps.clear();
+    return count;
+  }
+
+  private createRunner(config: AppConfig, cliEnv: Record<string, string>): AppRunner {
+    if (config.exec_mode === 'cluster' && this.opts.createClusterApp) {
+      return this.opts.createClusterApp(config, cliEnv, this.ctx);
+    }
+    return new ForkApp(config, cliEnv, this.ctx);
+  }
+
+  private selected(sel: { app: AppRunner; ids?: number[] }[]): ProcessInfo[] {
+    return sel.flatMap((s) => s.app.processes().filter((p) => !s.ids || s.ids.includes(p.id)));
+  }
+}

@@ -1,0 +1,70 @@
+// Every error Shoal reports to a user: a stable code, a message the user can act on,
+// and the facts (file, app, key, ...) as fields. Codes never change meaning; retired codes are never reused.
+// docs/errors.md lists every code with how to solve it; test/errors.test.ts keeps the two in sync.
+
+export const ErrorCodes = {
+  SHOAL_ERR_CONFIG_INVALID: 'The process file or start options are invalid.',
+  SHOAL_ERR_CONFIG_NOT_FOUND: 'The process file does not exist or cannot be read.',
+  SHOAL_ERR_CONFIG_LOAD: 'The process file could not be parsed or evaluated.',
+  SHOAL_ERR_SCRIPT_NOT_FOUND: 'The script to start does not exist.',
+  SHOAL_ERR_APP_NOT_FOUND: 'No app or process matches the given name or id.',
+  SHOAL_ERR_APP_EXISTS: 'An app with this name is already running.',
+  SHOAL_ERR_DAEMON_UNREACHABLE: 'The daemon is not running or does not answer.',
+  SHOAL_ERR_DAEMON_START: 'The daemon could not be started.',
+  SHOAL_ERR_PROTOCOL_VERSION: 'The CLI and the daemon speak different protocol versions.',
+  SHOAL_ERR_PROTOCOL_INVALID: 'A message did not match the protocol.',
+  SHOAL_ERR_TIMEOUT: 'An operation did not finish in time.',
+  SHOAL_ERR_SPAWN: 'The process could not be spawned.',
+  SHOAL_ERR_RELOAD_FAILED: 'A reload stopped because a new worker did not become ready.',
+  SHOAL_ERR_UNSUPPORTED: 'The operation is not supported for this app.',
+  SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
+  SHOAL_ERR_INTERNAL: 'An unexpected internal error.',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface ErrorDetails {
+  file?: string;
+  app?: string;
+  key?: string;
+  [field: string]: unknown;
+}
+
+export class ShoalError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ShoalError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The form that crosses process boundaries: code, message and facts survive, the stack does not. */
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+
+  static from(value: SerializedError): ShoalError {
+    const code = (value.code in ErrorCodes ? value.code : 'SHOAL_ERR_INTERNAL') as ErrorCode;
+    return new ShoalError(code, value.message, value.details ?? {});
+  }
+}
+
+export interface SerializedError {
+  code: string;
+  message: string;
+  details?: ErrorDetails;
+}
+
+export function isShoalError(err: unknown): err is ShoalError {
+  return err instanceof ShoalError;
+}
+
+/** Turns anything thrown into a ShoalError, keeping the original as the cause. */
+export function toShoalError(err: unknown): ShoalError {
+  if (err instanceof ShoalError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ShoalError('SHOAL_ERR_INTERNAL', message, {}, { cause: err });
+}

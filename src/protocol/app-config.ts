@@ -1,0 +1,70 @@
+// The normalized app configuration: what `shoal config --json` prints and what the CLI sends the daemon.
+// Keys follow PM2's names; every value is already resolved (absolute paths, numbers in ms/bytes, arrays).
+// The daemon validates it again on arrival: it never trusts what comes over the socket.
+import { z } from 'zod';
+
+export const ExecModeSchema = z.enum(['fork', 'cluster']);
+export type ExecMode = z.infer<typeof ExecModeSchema>;
+
+export const SignalSchema = z.string().regex(/^SIG[A-Z0-9]+$/, 'a signal name such as SIGINT');
+
+export const AppConfigSchema = z.object({
+  name: z.string().min(1),
+  namespace: z.string().min(1).default('default'),
+  /** Absolute path of the script, or for interpreter "none" the executable (resolved on PATH). */
+  script: z.string().min(1),
+  cwd: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  /** Absolute path of the interpreter, "node" (Shoal's own Node binary) or "none" (exec the script). */
+  interpreter: z.string().min(1),
+  interpreter_args: z.array(z.string()).default([]),
+  exec_mode: ExecModeSchema,
+  /** A number >= 1, or "max" (resolved by the daemon to the usable CPU count). */
+  instances: z.union([z.number().int().min(1), z.literal('max')]),
+  /** Env defined by the process file for the chosen environment (env merged with env_<name>). */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Name of the env_<name> overlay that was applied, if any. */
+  env_name: z.string().nullable().default(null),
+  /** Drop the CLI's own environment instead of inheriting it (PM2's filter_env: true). */
+  filter_env: z.boolean().default(false),
+  instance_var: z.string().min(1).default('NODE_APP_INSTANCE'),
+
+  autorestart: z.boolean().default(true),
+  max_restarts: z.number().int().min(0).default(16),
+  min_uptime: z.number().int().min(0).default(1000),
+  restart_delay: z.number().int().min(0).default(0),
+  /** First delay of the exponential backoff in ms, 0 = off. */
+  exp_backoff_restart_delay: z.number().int().min(0).default(0),
+  /** Cap of the exponential backoff in ms. */
+  exp_backoff_max_delay: z.number().int().min(0).default(60_000),
+  stop_exit_codes: z.array(z.number().int()).default([]),
+  kill_timeout: z.number().int().min(0).default(1600),
+  kill_signal: SignalSchema.default('SIGINT'),
+  shutdown_with_message: z.boolean().default(false),
+  treekill: z.boolean().default(true),
+
+  wait_ready: z.boolean().default(false),
+  listen_timeout: z.number().int().min(0).default(8000),
+
+  out_file: z.string().nullable().default(null),
+  error_file: z.string().nullable().default(null),
+  log_date_format: z.string().nullable().default(null),
+  merge_logs: z.boolean().default(true),
+  time: z.boolean().default(false),
+  disable_logs: z.boolean().default(false),
+
+  max_memory_restart: z.number().int().min(0).nullable().default(null),
+  watch: z.union([z.boolean(), z.array(z.string())]).default(false),
+  ignore_watch: z.array(z.string()).default([]),
+  watch_delay: z.number().int().min(0).default(0),
+  cron_restart: z.string().nullable().default(null),
+  autostart: z.boolean().default(true),
+
+  /** Where the app came from, for messages: the process file, or null for a CLI start. */
+  source_file: z.string().nullable().default(null),
+  /** Extra settings later features read (store, auth, ...). Kept verbatim. */
+  extra: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type AppConfig = z.infer<typeof AppConfigSchema>;
+export type AppConfigInput = z.input<typeof AppConfigSchema>;

@@ -1,0 +1,32 @@
+// What a supervisor needs from one running OS process, whoever spawned it (child_process in the
+// daemon for fork mode, cluster.fork in a primary for cluster mode).
+import type { Readable } from 'node:stream';
+
+export interface ExitEvent {
+  code: number | null;
+  signal: string | null;
+  /** Set when the process never ran (spawn failed: missing binary, bad cwd). */
+  spawnError?: string;
+}
+
+export interface ChildHandle {
+  readonly pid: number | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  onExit(listener: (exit: ExitEvent) => void): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Asks the process to stop: kill_signal, or the IPC message "shutdown" with shutdown_with_message. */
+  requestStop(signal: NodeJS.Signals, viaMessage: boolean): void;
+  /** Ends the process and everything it started, now. */
+  forceKill(): void;
+}
+
+export type Launcher = () => ChildHandle;
+
+/** True for the messages apps use to say they are ready: PM2's 'ready' and the runtime library's. */
+export function isReadyMessage(message: unknown): boolean {
+  if (message === 'ready') return true;
+  return (
+    typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'shoal:ready'
+  );
+}

@@ -1,0 +1,84 @@
+// Turns an app's normalized config into the exact command, arguments and environment of one instance.
+// Apps are always spawned without a shell: the command is an executable path and args are an array.
+import { extname } from 'node:path';
+import type { AppConfig } from '../protocol/app-config.js';
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** True when the command is Node, so an IPC channel (ready signal, graceful shutdown) can be offered. */
+  isNode: boolean;
+}
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+let tsLoader: string | undefined;
+/** tsx's loader, resolved from Shoal's own dependencies so apps need not install anything. */
+export function typescriptLoader(): string {
+  tsLoader ??= import.meta.resolve('tsx');
+  return tsLoader;
+}
+
+export function isTypeScript(script: string): boolean {
+  return TS_EXTENSIONS.has(extname(script));
+}
+
+export function nodeExecArgs(app: AppConfig): string[] {
+  const args = [...app.interpreter_args];
+  if (isTypeScript(app.script)) args.unshift('--import', typescriptLoader());
+  return args;
+}
+
+export interface InstanceIdentity {
+  id: number;
+  instance: number;
+  home: string;
+}
+
+/** SHOAL_* variables every process gets (documented in docs/environment.md). */
+export function shoalVariables(app: AppConfig, who: InstanceIdentity): Record<string, string> {
+  return {
+    SHOAL_HOME: who.home,
+    SHOAL_APP_NAME: app.name,
+    SHOAL_NAMESPACE: app.namespace,
+    SHOAL_PROCESS_ID: String(who.id),
+    SHOAL_INSTANCE_ID: String(who.instance),
+    SHOAL_EXEC_MODE: app.exec_mode,
+    [app.instance_var]: String(who.instance),
+  };
+}
+
+/** The layered env: the CLI's environment (unless filter_env), then the app's env, then SHOAL_* variables. */
+export function instanceEnv(
+  app: AppConfig,
+  cliEnv: Record<string, string>,
+  who: InstanceIdentity,
+): Record<string, string> {
+  const base = app.filter_env ? {} : cliEnv;
+  return { ...base, ...app.env, ...shoalVariables(app, who) };
+}
+
+export function launchSpec(
+  app: AppConfig,
+  cliEnv: Record<string, string>,
+  who: InstanceIdentity,
+): LaunchSpec {
+  const env = instanceEnv(app, cliEnv, who);
+  if (app.interpreter === 'none') {
+    return { command: app.script, args: [...app.args], env, cwd: app.cwd, isNode: false };
+  }
+  if (app.interpreter === 'node' || app.interpreter === process.execPath) {
+    return {
+      command: process.execPath,
+      args: [...nodeExecArgs(app), app.script, ...app.args],
+      env,
+      cwd: app.cwd,
+      isNode: true,
+    };
+  }
+  const isNode = /(^|\/)node(\d+)?$/.test(app.interpreter);
+  const pre = isNode ? nodeExecArgs(app) : [...app.interpreter_args];
+  return { command: app.interpreter, args: [...pre, app.script, ...app.args], env, cwd: app.cwd, isNode };
+}

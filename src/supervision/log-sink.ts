@@ -1,0 +1,119 @@
+// Writes what processes print to a log file without losing or breaking a line, and without blocking
+// the supervisor: when the file cannot keep up, the sources are paused (the pipe fills and the app's
+// writes wait), never dropped. Several sources (instances of one app) may share one file; each source
+// keeps its own partial line so lines never interleave mid-line.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import dayjs from 'dayjs';
+
+/** A partial line longer than this is written out anyway, so one endless line cannot grow memory forever. */
+const MAX_PENDING_BYTES = 1024 * 1024;
+
+export type TimestampFormat = string | null;
+
+export function timestampFormatFor(opts: { time: boolean; log_date_format: string | null }): TimestampFormat {
+  if (opts.log_date_format) return opts.log_date_format;
+  return opts.time ? 'YYYY-MM-DDTHH:mm:ss.SSSZ' : null;
+}
+
+export class LogFile {
+  readonly path: string;
+  private stream: WriteStream;
+  private paused = new Set<Readable>();
+  private sources = 0;
+
+  constructor(path: string) {
+    this.path = path;
+    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    this.stream.on('drain', () => {
+      for (const r of this.paused) r.resume();
+      this.paused.clear();
+    });
+    // A write error (disk full, file removed by hand) must not crash the supervisor.
+    this.stream.on('error', () => {});
+  }
+
+  write(data: string, source: Readable | null): void {
+    if (!this.stream.write(data) && source) {
+      source.pause();
+      this.paused.add(source);
+    }
+  }
+
+  /** True once every user has released the file. */
+  get closed(): boolean {
+    return this.sources <= 0;
+  }
+
+  retain(): void {
+    this.sources += 1;
+  }
+
+  /** Drops one user; the file is closed once nobody writes to it. Resolves once data is flushed. */
+  release(): Promise<void> {
+    this.sources -= 1;
+    if (this.sources > 0) return Promise.resolve();
+    return this.close();
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stream.closed || this.stream.destroyed) return resolve();
+      this.stream.end(() => resolve());
+    });
+  }
+}
+
+export interface AttachOptions {
+  timestamp: TimestampFormat;
+  /** Called with each complete line (without newline), e.g. to keep the last stderr lines. */
+  onLine?: (line: string) => void;
+}
+
+/** Copies a readable into a log file line by line; resolves when the readable has ended and its last line is written. */
+export function attachToLog(source: Readable, file: LogFile | null, opts: AttachOptions): Promise<void> {
+  return new Promise((resolve) => {
+    let pending = '';
+    source.setEncoding('utf8');
+    const emitLines = (text: string) => {
+      if (!opts.onLine) return;
+      for (const line of text.split('\n')) if (line.length > 0) opts.onLine(line);
+    };
+    const writeComplete = (complete: string) => {
+      // complete ends with '\n' and holds whole lines only
+      if (file) {
+        if (opts.timestamp === null) file.write(complete, source);
+        else {
+          const stamp = dayjs().format(opts.timestamp);
+          const body = complete.slice(0, -1).split('\n');
+          file.write(`${body.map((l) => `${stamp}: ${l}`).join('\n')}\n`, source);
+        }
+      }
+      emitLines(complete);
+    };
+    source.on('data', (chunk: string) => {
+      const nl = chunk.lastIndexOf('\n');
+      if (nl === -1) {
+        pending += chunk;
+        if (pending.length > MAX_PENDING_BYTES) {
+          writeComplete(`${pending}\n`);
+          pending = '';
+        }
+        return;
+      }
+      writeComplete(pending + chunk.slice(0, nl + 1));
+      pending = chunk.slice(nl + 1);
+    });
+    const finish = () => {
+      if (pending.length > 0) writeComplete(`${pending}\n`);
+      pending = '';
+      resolve();
+    };
+    source.once('end', finish);
+    source.once('error', finish);
+    source.once('close', () => {
+      // 'close' without 'end' (destroyed pipe): still write what we have
+      if (pending.length > 0 || !source.readableEnded) finish();
+    });
+  });
+}

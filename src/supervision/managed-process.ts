@@ -1,0 +1,270 @@
+// One supervised instance of an app: it launches the OS process, routes its output to the log files,
+// follows the state machine, and applies the restart policy when the process exits on its own.
+// Used by the daemon for fork mode and by a primary for its cluster workers (through a Launcher).
+import { EventEmitter } from 'node:events';
+import type { AppConfig } from '../protocol/app-config.js';
+import type { ExitInfo, ProcessInfo } from '../protocol/process-info.js';
+import { type ChildHandle, type ExitEvent, isReadyMessage, type Launcher } from './child-handle.js';
+import { now } from './clock.js';
+import { attachToLog, type LogFile, type TimestampFormat } from './log-sink.js';
+import { canTransition, IllegalTransitionError, type ProcessStatus } from './process-state.js';
+import { decideRestart, describeExit, type RestartHistory } from './restart-policy.js';
+
+const RECENT_STDERR_LINES = 20;
+const RECENT_EXITS = 10;
+const OUTPUT_DRAIN_MS = 2000;
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export interface ProcessLogs {
+  out: LogFile | null;
+  err: LogFile | null;
+  timestamp: TimestampFormat;
+}
+
+export interface TransitionEvent {
+  id: number;
+  name: string;
+  from: ProcessStatus;
+  to: ProcessStatus;
+  reason: string;
+}
+
+export interface ManagedProcessEvents {
+  transition: [TransitionEvent];
+  message: [unknown];
+}
+
+export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
+  readonly id: number;
+  readonly instance: number;
+  readonly createdAt = now();
+  app: AppConfig;
+  status: ProcessStatus = 'stopped';
+  statusReason = 'created';
+  restarts = 0;
+  startedAt: number | null = null;
+  lastExit: ExitInfo | null = null;
+  readonly exits: ExitInfo[] = [];
+  readonly recentStderr: string[] = [];
+  nextRestartAt: number | null = null;
+
+  private child: ChildHandle | null = null;
+  private history: RestartHistory = { unstableRestarts: 0, backoffStep: 0 };
+  private restartTimer: NodeJS.Timeout | null = null;
+  private readyTimer: NodeJS.Timeout | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  private stopWaiters: Array<() => void> = [];
+  private readyWaiters: Array<(ready: boolean) => void> = [];
+
+  constructor(
+    id: number,
+    instance: number,
+    app: AppConfig,
+    private readonly launcher: Launcher,
+    private readonly logs: ProcessLogs,
+  ) {
+    super();
+    this.id = id;
+    this.instance = instance;
+    this.app = app;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  get unstableRestarts(): number {
+    return this.history.unstableRestarts;
+  }
+
+  /** Starts a stopped or errored process. The restart history starts afresh, as after a manual start. */
+  start(reason = 'started'): void {
+    if (this.child) return;
+    this.clearRestartTimer();
+    this.history = { unstableRestarts: 0, backoffStep: 0 };
+    this.launch(reason);
+  }
+
+  /** Resolves once the process is ready (true) or exited before becoming ready (false). */
+  waitReady(): Promise<boolean> {
+    if (this.status === 'online') return Promise.resolve(true);
+    if (!this.child && this.status !== 'launching') return Promise.resolve(false);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Stops the process and its tree; resolves once it has exited and its output is written. */
+  stop(reason = 'stopped by user'): Promise<void> {
+    if (this.restartTimer) {
+      this.clearRestartTimer();
+      this.transition('stopped', reason);
+      return Promise.resolve();
+    }
+    if (!this.child) {
+      if (this.status !== 'stopped' && this.status !== 'errored') this.transition('stopped', reason);
+      return Promise.resolve();
+    }
+    const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
+    if (this.status !== 'stopping') {
+      this.transition('stopping', reason);
+      const child = this.child;
+      child.requestStop(this.app.kill_signal as NodeJS.Signals, this.app.shutdown_with_message);
+      this.killTimer = setTimeout(() => {
+        this.killTimer = null;
+        child.forceKill();
+      }, this.app.kill_timeout);
+    }
+    return done;
+  }
+
+  /** Stop then start again, counted as a restart like PM2's restart_time. */
+  async restart(reason = 'restarted by user', app?: AppConfig): Promise<void> {
+    await this.stop(reason);
+    if (app) this.app = app;
+    this.restarts += 1;
+    this.start(reason);
+  }
+
+  info(sample?: { cpu: number; memory: number }): ProcessInfo {
+    const t = now();
+    return {
+      id: this.id,
+      name: this.app.name,
+      namespace: this.app.namespace,
+      mode: this.app.exec_mode,
+      instance: this.instance,
+      pid: this.pid,
+      status: this.status,
+      restarts: this.restarts,
+      uptime: this.startedAt !== null && this.child ? t - this.startedAt : 0,
+      cpu: sample?.cpu ?? 0,
+      memory: sample?.memory ?? 0,
+      unstable_restarts: this.history.unstableRestarts,
+      last_exit: this.lastExit,
+      status_reason: this.statusReason,
+      started_at: this.startedAt,
+      created_at: this.createdAt,
+    };
+  }
+
+  private launch(reason: string): void {
+    this.nextRestartAt = null;
+    this.transition('launching', reason);
+    let child: ChildHandle;
+    try {
+      child = this.launcher();
+    } catch (err) {
+      this.handleExit(null, { code: null, signal: null, spawnError: (err as Error).message }, []);
+      return;
+    }
+    this.child = child;
+    this.startedAt = now();
+    const outputDone: Promise<void>[] = [];
+    if (child.stdout)
+      outputDone.push(attachToLog(child.stdout, this.logs.out, { timestamp: this.logs.timestamp }));
+    if (child.stderr) {
+      outputDone.push(
+        attachToLog(child.stderr, this.logs.err, {
+          timestamp: this.logs.timestamp,
+          onLine: (line) => {
+            this.recentStderr.push(line);
+            if (this.recentStderr.length > RECENT_STDERR_LINES) this.recentStderr.shift();
+          },
+        }),
+      );
+    }
+    child.onMessage((message) => {
+      if (isReadyMessage(message) && this.child === child && this.status === 'launching') {
+        this.markOnline('ready signal received');
+      }
+      this.emit('message', message);
+    });
+    child.onExit((exit) => this.handleExit(child, exit, outputDone));
+
+    if (!this.app.wait_ready) {
+      this.markOnline('spawned');
+    } else {
+      this.readyTimer = setTimeout(() => {
+        this.readyTimer = null;
+        // Like PM2, a missing ready signal does not keep a fork-mode process out of service forever;
+        // the reason says so, and reload (which must not lose capacity) applies its own stricter rule.
+        if (this.child === child && this.status === 'launching') {
+          this.markOnline(`no ready signal within listen_timeout (${this.app.listen_timeout} ms)`);
+        }
+      }, this.app.listen_timeout);
+    }
+  }
+
+  private markOnline(reason: string): void {
+    if (this.readyTimer) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
+    this.transition('online', reason);
+    for (const w of this.readyWaiters.splice(0)) w(true);
+  }
+
+  private async handleExit(
+    child: ChildHandle | null,
+    exit: ExitEvent,
+    outputDone: Promise<void>[],
+  ): Promise<void> {
+    // Write the process's last lines before anyone is told it exited; bounded, because a grandchild
+    // that inherited the pipes can keep them open long after the process itself is gone.
+    await Promise.race([Promise.all(outputDone), delay(OUTPUT_DRAIN_MS)]);
+    if (child && this.child !== child) return;
+    this.child = null;
+    if (this.readyTimer) clearTimeout(this.readyTimer);
+    this.readyTimer = null;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer = null;
+    for (const w of this.readyWaiters.splice(0)) w(false);
+
+    const t = now();
+    const uptime = this.startedAt !== null ? t - this.startedAt : 0;
+    const what = exit.spawnError ? `spawn failed: ${exit.spawnError}` : describeExit(exit);
+    const info: ExitInfo = { code: exit.code, signal: exit.signal, reason: what, at: t, uptime };
+    this.lastExit = info;
+    this.exits.push(info);
+    if (this.exits.length > RECENT_EXITS) this.exits.shift();
+
+    if (this.status === 'stopping') {
+      this.transition('stopped', `stopped (${what})`);
+      for (const w of this.stopWaiters.splice(0)) w();
+      return;
+    }
+
+    const decision = decideRestart(this.app, { code: exit.code, signal: exit.signal, uptime }, this.history);
+    if (decision.action === 'stop') {
+      this.transition('stopped', decision.reason);
+    } else if (decision.action === 'give-up') {
+      this.transition('errored', decision.reason);
+    } else {
+      this.history = decision.history;
+      this.restarts += 1;
+      if (decision.delay > 0) {
+        this.nextRestartAt = t + decision.delay;
+        this.transition('launching', `${decision.reason}; restarting in ${decision.delay} ms`);
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = null;
+          this.launch(`restart after ${decision.reason}`);
+        }, decision.delay);
+      } else {
+        this.launch(`restart after ${decision.reason}`);
+      }
+    }
+    for (const w of this.stopWaiters.splice(0)) w();
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.nextRestartAt = null;
+  }
+
+  private transition(to: ProcessStatus, reason: string): void {
+    const from = this.status;
+    if (from !== to && !canTransition(from, to)) throw new IllegalTransitionError(from, to);
+    this.status = to;
+    this.statusReason = reason;
+    this.emit('transition', { id: this.id, name: this.app.name, from, to, reason });
+  }
+}

@@ -1,0 +1,61 @@
+// CPU and memory of a process read straight from the OS: /proc on Linux (no child process, a few
+// microseconds per pid), `ps` elsewhere. CPU percent is computed between two samples of the same pid.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface ProcSample {
+  /** User+system CPU time in seconds, since the process started. */
+  cpuSeconds: number;
+  /** Resident memory in bytes. */
+  rss: number;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ is 100 on every Linux architecture Node supports
+const PAGE_SIZE = 4096;
+
+export function readProcSample(pid: number): ProcSample | null {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[11] = utime, fields[12] = stime (fields 14 and 15 of proc(5), counted from after the name)
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const statm = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
+      return { cpuSeconds: ticks / CLOCK_TICKS, rss: Number(statm[1]) * PAGE_SIZE };
+    } catch {
+      return null;
+    }
+  }
+  try {
+    const out = execFileSync('ps', ['-o', 'rss=,time=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const [rssKb, time] = out.split(/\s+/);
+    if (!rssKb || !time) return null;
+    const parts = time.split(/[:-]/).map(Number).reverse();
+    const seconds = (parts[0] ?? 0) + (parts[1] ?? 0) * 60 + (parts[2] ?? 0) * 3600 + (parts[3] ?? 0) * 86400;
+    return { cpuSeconds: seconds, rss: Number(rssKb) * 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers the previous sample per pid so each call returns CPU % over the interval since the last one. */
+export class CpuMeter {
+  private last = new Map<number, { at: number; cpuSeconds: number }>();
+
+  sample(pid: number, now: number): { cpu: number; memory: number; cpuSeconds: number } | null {
+    const s = readProcSample(pid);
+    if (!s) {
+      this.last.delete(pid);
+      return null;
+    }
+    const prev = this.last.get(pid);
+    this.last.set(pid, { at: now, cpuSeconds: s.cpuSeconds });
+    let cpu = 0;
+    if (prev && now > prev.at) cpu = ((s.cpuSeconds - prev.cpuSeconds) / ((now - prev.at) / 1000)) * 100;
+    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory: s.rss, cpuSeconds: s.cpuSeconds };
+  }
+
+  forget(pid: number): void {
+    this.last.delete(pid);
+  }
+}

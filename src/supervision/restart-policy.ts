@@ -1,0 +1,81 @@
+// What to do when a supervised process exits on its own. A pure function of the settings, the exit and
+// the history, so it is tested without processes. Shared by the daemon (fork mode) and primaries (cluster).
+
+export interface RestartSettings {
+  autorestart: boolean;
+  max_restarts: number;
+  min_uptime: number;
+  restart_delay: number;
+  exp_backoff_restart_delay: number;
+  exp_backoff_max_delay: number;
+  stop_exit_codes: number[];
+}
+
+export interface ExitFacts {
+  code: number | null;
+  signal: string | null;
+  /** How long this run lasted, in ms. */
+  uptime: number;
+}
+
+export interface RestartHistory {
+  /** Consecutive runs that ended before min_uptime. */
+  unstableRestarts: number;
+  /** Steps taken on the exponential backoff ladder since it was last reset. */
+  backoffStep: number;
+}
+
+/** A run longer than this resets the backoff ladder (PM2 resets after 30 s). */
+export const BACKOFF_RESET_UPTIME_MS = 30_000;
+
+/** Exit code a process uses to say "my configuration is wrong, do not restart me". */
+export const EXIT_CODE_CONFIG_INVALID = 78;
+
+export type RestartDecision =
+  | { action: 'stop'; reason: string }
+  | { action: 'give-up'; reason: string }
+  | { action: 'restart'; delay: number; reason: string; history: RestartHistory };
+
+export function describeExit(exit: Pick<ExitFacts, 'code' | 'signal'>): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return `exited with code ${exit.code ?? 'unknown'}`;
+}
+
+export function decideRestart(
+  settings: RestartSettings,
+  exit: ExitFacts,
+  history: RestartHistory,
+): RestartDecision {
+  const what = describeExit(exit);
+  if (!settings.autorestart) return { action: 'stop', reason: `${what}; autorestart is off` };
+  if (exit.signal === null && exit.code !== null && settings.stop_exit_codes.includes(exit.code)) {
+    return { action: 'stop', reason: `${what}, listed in stop_exit_codes` };
+  }
+  if (exit.code === EXIT_CODE_CONFIG_INVALID) {
+    return { action: 'give-up', reason: `${what} (configuration invalid); not restarting` };
+  }
+
+  const unstable = exit.uptime < settings.min_uptime;
+  const unstableRestarts = unstable ? history.unstableRestarts + 1 : 0;
+  if (unstable && unstableRestarts > settings.max_restarts) {
+    return {
+      action: 'give-up',
+      reason: `${what}; crash loop: ${history.unstableRestarts} restarts each lasting less than min_uptime (${settings.min_uptime} ms), max_restarts is ${settings.max_restarts}`,
+    };
+  }
+
+  let delay = settings.restart_delay;
+  let backoffStep = exit.uptime >= BACKOFF_RESET_UPTIME_MS ? 0 : history.backoffStep;
+  if (settings.exp_backoff_restart_delay > 0) {
+    // Doubling like Kubernetes' CrashLoopBackOff, from the configured first delay up to the cap.
+    const raw = settings.exp_backoff_restart_delay * 2 ** backoffStep;
+    delay = Math.min(raw, Math.max(settings.exp_backoff_max_delay, settings.exp_backoff_restart_delay));
+    backoffStep += 1;
+  }
+  return {
+    action: 'restart',
+    delay,
+    reason: unstable ? `${what} after ${exit.uptime} ms (unstable)` : what,
+    history: { unstableRestarts, backoffStep },
+  };
+}
