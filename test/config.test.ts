@@ -232,6 +232,15 @@ describe('process file formats', () => {
     assert.deepEqual(got.ignore_watch, ['node_modules']);
   });
 
+  test('an alias set next to another spelling of the same key is ignored with a warning', async () => {
+    const loaded = await load('aliases.json');
+    assert.deepEqual(
+      loaded.warnings.map((w) => [w.app, w.key]),
+      [['aliased', 'output']],
+    );
+    assert.match(loaded.warnings[0]!.message, /"output" is ignored because "out" is also set/);
+  });
+
   test('unknown keys are warned about and dropped; store and auth go to extra', async () => {
     const loaded = await load('unknown-keys.json');
     const got = app(loaded, 'extras');
@@ -320,6 +329,20 @@ describe('process file errors', () => {
       received: '"lots"',
       message: lines.find((l) => l.includes('"instances"')),
     });
+  });
+
+  test('problems in different apps are reported together', async () => {
+    const err = await rejection(() => load('several-problems.json'), 'SHOAL_ERR_CONFIG_INVALID');
+    assert.deepEqual(
+      (err.details.issues as { app: string; key: string }[]).map((i) => [i.app, i.key]),
+      [
+        ['#1', 'apps'],
+        ['a', 'watch'],
+        ['missing', 'script'],
+        ['b', 'script'],
+      ],
+    );
+    assert.equal(err.message.split('\n').length, 4);
   });
 
   test('duplicate names are an error naming both entries', async () => {

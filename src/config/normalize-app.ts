@@ -60,7 +60,8 @@ function normalizeApp(entry: unknown, index: number, ctx: AppContext, problems: 
   } else if (script?.kind === 'missing') problems.addScriptNotFound(label, raw.script, script.reason);
 
   const name = raw.name ?? (script && script.kind !== 'missing' ? defaultName(script.path) : label);
-  const derivedProblem = raw.name === undefined ? nameProblem(name) : null;
+  // An explicit name was checked by the schema; only a name derived from the script is checked here.
+  const derivedProblem = 'name' in sorted.known ? null : nameProblem(name);
   if (derivedProblem) problems.add(label, 'name', derivedProblem, name, 'taken from the script; set "name"');
 
   const interpreter = pickInterpreter(raw, script, cwd, label, problems);
@@ -127,8 +128,14 @@ function pickInterpreter(
   problems: Problems,
 ): string {
   // A command found on PATH is executed directly; a file gets the interpreter of its extension.
+  // A missing script gets "node" so it does not cause follow-on errors (cluster mode) of its own.
   const wanted =
-    raw.interpreter ?? (script?.kind === 'file' ? interpreterForFile(script.path) : script ? 'none' : 'node');
+    raw.interpreter ??
+    (script?.kind === 'file'
+      ? interpreterForFile(script.path)
+      : script?.kind === 'command'
+        ? 'none'
+        : 'node');
   const { path, found } = resolveNamed(wanted, cwd);
   if (!found)
     problems.warn(
