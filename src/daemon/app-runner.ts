@@ -23,4 +23,10 @@ export interface AppRunner {
   /** Stops everything and releases files; the runner is unusable afterwards. */
   destroy(): Promise<void>;
   logFiles(): LogFileInfo[];
+  /** Replaces one process gracefully (memory limit, watch): a reload of that worker in cluster mode. */
+  replace(id: number, reason: string): Promise<void>;
+  /** Sends a signal to the given processes (all when omitted). */
+  signal(signal: NodeJS.Signals, ids?: number[]): void;
+  /** The exact environment the given process was started with. */
+  envOf(id: number): Record<string, string> | null;
 }

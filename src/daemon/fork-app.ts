@@ -123,6 +123,27 @@ export class ForkApp implements AppRunner {
     return files;
   }
 
+  async replace(id: number, reason: string): Promise<void> {
+    const p = this.procs.find((x) => x.id === id);
+    if (p) await p.restart(reason, this.config);
+  }
+
+  signal(signal: NodeJS.Signals, ids?: number[]): void {
+    for (const p of this.select(ids)) {
+      if (p.pid === null) continue;
+      try {
+        process.kill(p.pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+
+  envOf(id: number): Record<string, string> | null {
+    const p = this.procs.find((x) => x.id === id);
+    return p ? launchSpec(p.app, this.cliEnv, { id, instance: p.instance, home: this.ctx.home }).env : null;
+  }
+
   private select(ids?: number[]): ManagedProcess[] {
     return ids ? this.procs.filter((p) => ids.includes(p.id)) : this.procs;
   }

@@ -5,7 +5,9 @@ import { connect } from 'node:net';
 import { ensureHome, homePaths, shoalHome } from '../home.js';
 import type { ParsedRequest, RequestType } from '../protocol/messages.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
+import { ShoalError } from '../errors.js';
 import { startControlServer } from './control-server.js';
+import { daemonFeatures } from './features.js';
 import { log, openDaemonLog } from './daemon-log.js';
 import { Supervisor } from './supervisor.js';
 
@@ -24,6 +26,12 @@ function socketAnswers(path: string): Promise<boolean> {
     setTimeout(() => done(false), 1000).unref();
   });
 }
+
+const notYet = (what: string): never => {
+  throw new ShoalError('SHOAL_ERR_UNSUPPORTED', `"${what}" is not available in this daemon.`);
+};
+
+let stopFeatures = async (): Promise<void> => {};
 
 async function main(): Promise<void> {
   const paths = homePaths(shoalHome());
@@ -48,6 +56,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log('daemon.stopping', { why });
+    await stopFeatures();
     const stopped = await supervisor.stopAll();
     log('daemon.stopped', { processes: stopped });
     rmSync(paths.socket, { force: true });
@@ -73,12 +82,28 @@ async function main(): Promise<void> {
     describe: (req) => supervisor.describe(req.target),
     logs: (req) => ({ files: supervisor.logFiles(req.target) }),
     flush: (req) => ({ files: supervisor.flush(req.target) }),
+    signal: (req) => supervisor.signal(req.target, req.signal as NodeJS.Signals),
+    env: (req) => supervisor.env(req.target),
+    save: () => notYet('save'),
+    resurrect: () => notYet('resurrect'),
+    web: () => ({ url: null, token_file: null }),
     kill: async () => {
+      await stopFeatures();
+      stopFeatures = async () => {};
       const stopped = await supervisor.stopAll();
       // Answer first, then leave: the client is waiting for this reply.
       setTimeout(() => void shutdown('kill requested'), 50);
       return { stopped };
     },
+  };
+
+  const features = daemonFeatures();
+  for (const f of features) {
+    await f.start({ supervisor, paths });
+    log('feature.started', { feature: f.name });
+  }
+  stopFeatures = async () => {
+    for (const f of [...features].reverse()) await f.stop?.();
   };
 
   await startControlServer(paths.socket, (type, payload) =>

@@ -1,5 +1,6 @@
 // The daemon's registry of apps and the operations clients ask for. It owns no process logic itself:
 // each app is an AppRunner (fork apps in this process, cluster apps through their primary).
+import { EventEmitter } from 'node:events';
 import { truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { AppConfig } from '../protocol/app-config.js';
@@ -19,13 +20,21 @@ export interface SupervisorOptions {
   createClusterApp?: (config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext) => AppRunner;
 }
 
-export class Supervisor {
+export interface SupervisorEvents {
+  /** An app was added (started for the first time, or started again with a new config). */
+  'app:added': [AppRunner];
+  /** An app was deleted. */
+  'app:removed': [string];
+}
+
+export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly apps = new Map<string, AppRunner>();
   private lastId = -1;
   readonly sampler: MetricsSampler;
   private readonly ctx: AppContext;
 
   constructor(private readonly opts: SupervisorOptions) {
+    super();
     this.sampler = new MetricsSampler(() => this.pids(), opts.sampleIntervalMs);
     this.ctx = {
       home: opts.home,
@@ -69,6 +78,7 @@ export class Supervisor {
         // A stopped app started again picks up the new configuration, like PM2's smart start.
         await existing.destroy();
         this.apps.delete(config.name);
+        this.emit('app:removed', config.name);
       }
       const runner = this.createRunner(config, req.cli_env);
       this.apps.set(config.name, runner);
@@ -76,6 +86,7 @@ export class Supervisor {
       log('app.start', { app: config.name, mode: config.exec_mode, instances: config.instances });
     }
     await Promise.all(started.map((r) => (r.config.autostart ? r.start() : Promise.resolve())));
+    for (const r of started) this.emit('app:added', r);
     this.sampler.tick();
     const names = new Set(req.apps.map((a) => a.name));
     return { processes: this.list().filter((p) => names.has(p.name)), messages };
@@ -166,9 +177,33 @@ export class Supervisor {
     await Promise.all(sel.map((s) => s.app.destroy()));
     for (const s of sel) {
       this.apps.delete(s.app.name);
+      this.emit('app:removed', s.app.name);
       log('app.delete', { app: s.app.name });
     }
     return { processes: before.map((p) => ({ ...p, status: 'stopped' as const, pid: null })) };
+  }
+
+  signal(target: string, signal: NodeJS.Signals): Result<'signal'> {
+    const sel = resolveTarget(target, this.apps.values());
+    for (const s of sel) s.app.signal(signal, s.ids);
+    return { processes: this.selected(sel) };
+  }
+
+  env(target: string): Result<'env'> {
+    const sel = resolveTarget(target, this.apps.values());
+    return {
+      processes: sel.flatMap((s) =>
+        s.app
+          .processes()
+          .filter((p) => !s.ids || s.ids.includes(p.id))
+          .map((p) => ({ id: p.id, name: p.name, env: s.app.envOf(p.id) ?? {} })),
+      ),
+    };
+  }
+
+  /** The app runner with this name, for features that act on one app (watch, cron, memory limit). */
+  app(name: string): AppRunner | undefined {
+    return this.apps.get(name);
   }
 
   describe(target: string): Result<'describe'> {

@@ -21,6 +21,11 @@ export const RequestSchemas = {
   logs: z.object({ target: z.string().nullable() }),
   flush: z.object({ target: z.string().nullable() }),
   kill: z.object({}),
+  signal: z.object({ target: Target, signal: z.string().regex(/^SIG[A-Z0-9]+$/) }),
+  env: z.object({ target: Target }),
+  save: z.object({ force: z.boolean().default(false) }),
+  resurrect: z.object({}),
+  web: z.object({}),
 } as const;
 
 export type RequestType = keyof typeof RequestSchemas;
@@ -60,6 +65,11 @@ export const ResultSchemas = {
   logs: z.object({ files: z.array(LogFileSchema) }),
   flush: z.object({ files: z.array(z.string()) }),
   kill: z.object({ stopped: z.number().int() }),
+  signal: z.object({ processes: z.array(ProcessInfoSchema) }),
+  env: z.object({ processes: z.array(z.object({ id: z.number().int(), name: z.string(), env: Env })) }),
+  save: z.object({ file: z.string(), apps: z.number().int() }),
+  resurrect: z.object({ processes: z.array(ProcessInfoSchema), messages: z.array(z.string()) }),
+  web: z.object({ url: z.string().nullable(), token_file: z.string().nullable() }),
 } satisfies Record<RequestType, z.ZodType>;
 
 export type Result<T extends RequestType> = z.infer<(typeof ResultSchemas)[T]>;

@@ -20,8 +20,7 @@ export function registerConfigCommand(program: Command): void {
           envName: flags.env ?? null,
           cwd: process.cwd(),
         });
-        for (const w of loaded.warnings)
-          warn(`${w.file ?? file}${w.app ? `: app "${w.app}"` : ''}: key "${w.key}": ${w.message}`);
+        for (const w of loaded.warnings) warn(w.message);
         const apps = flags.showSecrets
           ? loaded.apps
           : loaded.apps.map((a) => ({ ...a, env: redactEnv(a.env) }));

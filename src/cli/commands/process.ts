@@ -101,7 +101,7 @@ function startOptions(flags: StartFlags, args: string[]): CliStartOptions {
 async function appsToStart(target: string, args: string[], flags: StartFlags): Promise<AppConfig[]> {
   if (isProcessFile(target)) {
     const loaded = await loadProcessFile(resolve(target), { envName: flags.env ?? null, cwd: process.cwd() });
-    for (const w of loaded.warnings) warn(`${w.file ?? ''}${w.app ? ` app "${w.app}"` : ''}: ${w.message}`);
+    for (const w of loaded.warnings) warn(w.message);
     if (!flags.only) return loaded.apps;
     const only = new Set(flags.only.split(',').map((s) => s.trim()));
     const apps = loaded.apps.filter((a) => only.has(a.name));
