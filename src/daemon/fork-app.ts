@@ -106,6 +106,8 @@ export class ForkApp implements AppRunner {
       recent_stderr: [...p.recentStderr],
       exits: [...p.exits],
       next_restart_at: p.nextRestartAt,
+      app_metrics: p.stats?.app_metrics ?? [],
+      primary_pid: null,
     }));
   }
 

@@ -1,6 +1,7 @@
 // How the daemon describes a process to its clients (ls, describe, dashboard, metrics).
 import { z } from 'zod';
 import { AppConfigSchema, ExecModeSchema } from './app-config.js';
+import { AppMetricSchema } from './app-metrics.js';
 
 /** PM2's status names. The legal transitions live in supervision/process-state.ts. */
 export const ProcessStatusSchema = z.enum(['launching', 'online', 'stopping', 'stopped', 'errored']);
@@ -37,6 +38,12 @@ export const ProcessInfoSchema = z.object({
   status_reason: z.string(),
   started_at: z.number().nullable(),
   created_at: z.number(),
+  /** Why the process was last restarted (crash, memory limit, watch, cron, user), or null. */
+  last_restart_reason: z.string().nullable(),
+  /** V8 heap figures and event-loop delay (seconds) reported by Node apps; null when not known. */
+  heap_used: z.number().nullable(),
+  heap_total: z.number().nullable(),
+  loop_delay: z.number().nullable(),
 });
 export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
 
@@ -49,5 +56,9 @@ export const ProcessDetailSchema = ProcessInfoSchema.extend({
   /** Recent exits, newest last. */
   exits: z.array(ExitInfoSchema),
   next_restart_at: z.number().nullable(),
+  /** Metrics the app declared with the runtime library, as last reported by this process. */
+  app_metrics: z.array(AppMetricSchema),
+  /** Pid of the app's cluster primary (cluster mode), or null. */
+  primary_pid: z.number().int().nullable(),
 });
 export type ProcessDetail = z.infer<typeof ProcessDetailSchema>;

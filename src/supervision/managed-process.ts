@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { ExitInfo, ProcessInfo } from '../protocol/process-info.js';
+import { type StatsMessage, StatsMessageSchema } from '../protocol/worker-messages.js';
 import { type ChildHandle, type ExitEvent, isReadyMessage, type Launcher } from './child-handle.js';
 import { now } from './clock.js';
 import { attachToLog, type LogFile, type TimestampFormat } from './log-sink.js';
@@ -48,6 +49,9 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   readonly exits: ExitInfo[] = [];
   readonly recentStderr: string[] = [];
   nextRestartAt: number | null = null;
+  lastRestartReason: string | null = null;
+  /** Last runtime figures the process reported (Node apps only). */
+  stats: StatsMessage | null = null;
 
   private child: ChildHandle | null = null;
   private history: RestartHistory = { unstableRestarts: 0, backoffStep: 0 };
@@ -122,6 +126,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     await this.stop(reason);
     if (app) this.app = app;
     this.restarts += 1;
+    this.lastRestartReason = reason;
     this.start(reason);
   }
 
@@ -144,6 +149,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       status_reason: this.statusReason,
       started_at: this.startedAt,
       created_at: this.createdAt,
+      last_restart_reason: this.lastRestartReason,
+      heap_used: this.child ? (this.stats?.heap_used ?? null) : null,
+      heap_total: this.child ? (this.stats?.heap_total ?? null) : null,
+      loop_delay: this.child ? (this.stats?.loop_delay ?? null) : null,
     };
   }
 
@@ -177,6 +186,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       if (isReadyMessage(message) && this.child === child && this.status === 'launching') {
         this.markOnline('ready signal received');
       }
+      const stats = StatsMessageSchema.safeParse(message);
+      if (stats.success && this.child === child) this.stats = stats.data;
       this.emit('message', message);
     });
     child.onExit((exit) => this.handleExit(child, exit, outputDone));
@@ -212,6 +223,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     await Promise.race([Promise.all(outputDone), delay(OUTPUT_DRAIN_MS)]);
     if (child && this.child !== child) return;
     this.child = null;
+    this.stats = null;
     if (this.readyTimer) clearTimeout(this.readyTimer);
     this.readyTimer = null;
     if (this.killTimer) clearTimeout(this.killTimer);
@@ -240,6 +252,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     } else {
       this.history = decision.history;
       this.restarts += 1;
+      this.lastRestartReason = decision.reason;
       if (decision.delay > 0) {
         this.nextRestartAt = t + decision.delay;
         this.transition('launching', `${decision.reason}; restarting in ${decision.delay} ms`);
