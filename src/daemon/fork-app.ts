@@ -1,17 +1,16 @@
 // A fork-mode app: N independent processes spawned by the daemon itself, one ManagedProcess each.
 // Reload has no shared listener to hand over in this mode, so it falls back to a rolling restart.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { LogFile as LogFileInfo } from '../protocol/messages.js';
 import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
 import { launchSpec } from '../supervision/launch-spec.js';
-import { LogFile, timestampFormatFor } from '../supervision/log-sink.js';
+import { LogFileRegistry } from '../supervision/log-file-registry.js';
+import { timestampFormatFor } from '../supervision/log-sink.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
 import { forkLauncher } from './fork-launcher.js';
-import { logPath } from './log-paths.js';
+import { logPath } from '../supervision/log-paths.js';
 import type { MetricsSampler } from './metrics-sampler.js';
 
 export interface AppContext {
@@ -24,7 +23,7 @@ export interface AppContext {
 
 export class ForkApp implements AppRunner {
   private procs: ManagedProcess[] = [];
-  private readonly files = new Map<string, LogFile>();
+  private readonly files = new LogFileRegistry();
 
   constructor(
     public config: AppConfig,
@@ -152,8 +151,8 @@ export class ForkApp implements AppRunner {
 
   private create(instance: number): ManagedProcess {
     const id = this.ctx.nextId();
-    const out = this.openFile(logPath(this.config, this.ctx.logsDir, 'out', instance));
-    const err = this.openFile(logPath(this.config, this.ctx.logsDir, 'err', instance));
+    const out = this.files.open(logPath(this.config, this.ctx.logsDir, 'out', instance));
+    const err = this.files.open(logPath(this.config, this.ctx.logsDir, 'err', instance));
     const who = { id, instance, home: this.ctx.home };
     const launcher = forkLauncher(() => launchSpec(proc.app, this.cliEnv, who), this.config.treekill);
     const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, {
@@ -165,27 +164,10 @@ export class ForkApp implements AppRunner {
     return proc;
   }
 
-  private openFile(path: string | null): LogFile | null {
-    if (path === null) return null;
-    let file = this.files.get(path);
-    if (!file) {
-      mkdirSync(dirname(path), { recursive: true });
-      file = new LogFile(path);
-      this.files.set(path, file);
-    }
-    file.retain();
-    return file;
-  }
-
   private async releaseFilesOf(procs: ManagedProcess[]): Promise<void> {
     for (const p of procs) {
-      for (const stream of ['out', 'err'] as const) {
-        const path = logPath(p.app, this.ctx.logsDir, stream, p.instance);
-        const file = path === null ? undefined : this.files.get(path);
-        if (!file || path === null) continue;
-        await file.release();
-        if (file.closed) this.files.delete(path);
-      }
+      for (const stream of ['out', 'err'] as const)
+        await this.files.release(logPath(p.app, this.ctx.logsDir, stream, p.instance));
     }
   }
 }

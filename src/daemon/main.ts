@@ -6,6 +6,7 @@ import { ensureHome, homePaths, shoalHome } from '../home.js';
 import type { ParsedRequest, RequestType } from '../protocol/messages.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
 import { ShoalError } from '../errors.js';
+import { ClusterApp } from './cluster-app.js';
 import { startControlServer } from './control-server.js';
 import { daemonFeatures } from './features.js';
 import { log, openDaemonLog } from './daemon-log.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     home: paths.root,
     logsDir: paths.logs,
     sampleIntervalMs: Number(process.env.SHOAL_SAMPLE_INTERVAL_MS ?? 2000),
+    createClusterApp: (config, cliEnv, ctx) => new ClusterApp(config, cliEnv, ctx),
   });
   supervisor.sampler.start();
 

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { AppMetricSchema } from './app-metrics.js';
 
 /** Supervisor -> app: stop taking new work, finish in-flight requests, run shutdown hooks, exit. */
-export const DrainMessageSchema = z.object({ type: z.literal('shoal:drain'), timeout_ms: z.number().int() });
+export const DrainMessageSchema = z.object({
+  type: z.literal('shoal:drain'),
+  /** Time left before the supervisor force-kills the process. */
+  timeout_ms: z.number().int(),
+  /** The app's kill_signal: raised once draining is done if the app handles that signal itself. */
+  signal: z.string().optional(),
+});
 export type DrainMessage = z.infer<typeof DrainMessageSchema>;
 
 /** App -> supervisor: ready to serve (PM2's plain 'ready' string is accepted too). */
@@ -22,17 +28,4 @@ export const StatsMessageSchema = z.object({
 });
 export type StatsMessage = z.infer<typeof StatsMessageSchema>;
 
-/**
- * The object the preload installs at globalThis[WORKER_GLUE] inside app processes. The runtime library
- * finds it there (it never imports worker/ code), so both sides agree only on this shape.
- */
-export const WORKER_GLUE = Symbol.for('shoal.worker.glue');
-
-export interface WorkerGlue {
-  /** Registers an async hook run on stop/reload before the process exits. */
-  onShutdown(hook: () => unknown | Promise<unknown>): void;
-  /** Supplies app metrics for the periodic stats message. */
-  setMetricsProvider(provider: () => unknown[]): void;
-  /** True while the process is draining (stop or reload in progress). */
-  readonly draining: boolean;
-}
+export { isDrainMessage, WORKER_GLUE, type WorkerGlue } from './worker-glue.js';

@@ -25,10 +25,14 @@ export function isTypeScript(script: string): boolean {
   return TS_EXTENSIONS.has(extname(script));
 }
 
+/** The preload injected into every Node app process (drain, ready, stats; see worker/preload.ts). */
+export const WORKER_PRELOAD = new URL('../worker/preload.js', import.meta.url).href;
+
+/** Node flags for an app process: Shoal's preload, the TypeScript loader for .ts apps, then the app's own. */
 export function nodeExecArgs(app: AppConfig): string[] {
-  const args = [...app.interpreter_args];
-  if (isTypeScript(app.script)) args.unshift('--import', typescriptLoader());
-  return args;
+  const args = ['--import', WORKER_PRELOAD];
+  if (isTypeScript(app.script)) args.push('--import', typescriptLoader());
+  return [...args, ...app.interpreter_args];
 }
 
 export interface InstanceIdentity {
@@ -46,6 +50,7 @@ export function shoalVariables(app: AppConfig, who: InstanceIdentity): Record<st
     SHOAL_PROCESS_ID: String(who.id),
     SHOAL_INSTANCE_ID: String(who.instance),
     SHOAL_EXEC_MODE: app.exec_mode,
+    SHOAL_KILL_TIMEOUT_MS: String(app.kill_timeout),
     [app.instance_var]: String(who.instance),
   };
 }

@@ -17,6 +17,9 @@ const OUTPUT_DRAIN_MS = 2000;
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** How a wait for readiness ended: ready for real, listen_timeout passed, or the process exited. */
+export type ReadyOutcome = 'ready' | 'timeout' | 'exited';
+
 export interface ProcessLogs {
   out: LogFile | null;
   err: LogFile | null;
@@ -59,7 +62,9 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private readyTimer: NodeJS.Timeout | null = null;
   private killTimer: NodeJS.Timeout | null = null;
   private stopWaiters: Array<() => void> = [];
-  private readyWaiters: Array<(ready: boolean) => void> = [];
+  private readyWaiters: Array<(outcome: ReadyOutcome) => void> = [];
+  /** True once the current run proved it is ready (listening, or its ready signal), not just timed out. */
+  readyConfirmed = false;
 
   constructor(
     id: number,
@@ -90,10 +95,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.launch(reason);
   }
 
-  /** Resolves once the process is ready (true) or exited before becoming ready (false). */
-  waitReady(): Promise<boolean> {
-    if (this.status === 'online') return Promise.resolve(true);
-    if (!this.child && this.status !== 'launching') return Promise.resolve(false);
+  /** Resolves once the process is ready, its listen_timeout passed, or it exited first. */
+  waitReady(): Promise<ReadyOutcome> {
+    if (this.status === 'online') return Promise.resolve(this.readyConfirmed ? 'ready' : 'timeout');
+    if (!this.child && this.status !== 'launching') return Promise.resolve('exited');
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
@@ -167,6 +172,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       return;
     }
     this.child = child;
+    this.readyConfirmed = false;
     this.startedAt = now();
     const outputDone: Promise<void>[] = [];
     if (child.stdout)
@@ -183,34 +189,43 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       );
     }
     child.onMessage((message) => {
-      if (isReadyMessage(message) && this.child === child && this.status === 'launching') {
-        this.markOnline('ready signal received');
-      }
+      if (isReadyMessage(message) && this.child === child) this.confirmReady(child, 'ready signal received');
       const stats = StatsMessageSchema.safeParse(message);
       if (stats.success && this.child === child) this.stats = stats.data;
       this.emit('message', message);
     });
     child.onExit((exit) => this.handleExit(child, exit, outputDone));
 
-    if (!this.app.wait_ready) {
-      this.markOnline('spawned');
-    } else {
-      this.readyTimer = setTimeout(() => {
-        this.readyTimer = null;
-        // Like PM2, a missing ready signal does not keep a fork-mode process out of service forever;
-        // the reason says so, and reload (which must not lose capacity) applies its own stricter rule.
-        if (this.child === child && this.status === 'launching') {
-          this.markOnline(`no ready signal within listen_timeout (${this.app.listen_timeout} ms)`);
-        }
-      }, this.app.listen_timeout);
+    // Ready means: the ready signal with wait_ready; else listening, where the process can report it
+    // (cluster workers); else simply spawned (fork mode, as in PM2).
+    if (!this.app.wait_ready && !child.onListening) {
+      this.markOnline('spawned', true);
+      return;
     }
+    if (!this.app.wait_ready) child.onListening?.(() => this.confirmReady(child, 'listening'));
+    this.readyTimer = setTimeout(() => {
+      this.readyTimer = null;
+      // Like PM2, a missing ready signal does not keep a process out of service forever; the reason
+      // says so, and reload (which must not lose capacity) treats this outcome as a failure.
+      if (this.child === child && this.status === 'launching') {
+        const what = this.app.wait_ready ? 'ready signal' : 'listening';
+        this.markOnline(`no ${what} within listen_timeout (${this.app.listen_timeout} ms)`, false);
+      }
+    }, this.app.listen_timeout);
   }
 
-  private markOnline(reason: string): void {
+  private confirmReady(child: ChildHandle, reason: string): void {
+    if (this.child !== child) return;
+    if (this.status === 'launching') this.markOnline(reason, true);
+    else this.readyConfirmed = true;
+  }
+
+  private markOnline(reason: string, confirmed: boolean): void {
     if (this.readyTimer) clearTimeout(this.readyTimer);
     this.readyTimer = null;
+    this.readyConfirmed = confirmed;
     this.transition('online', reason);
-    for (const w of this.readyWaiters.splice(0)) w(true);
+    for (const w of this.readyWaiters.splice(0)) w(confirmed ? 'ready' : 'timeout');
   }
 
   private async handleExit(
@@ -228,7 +243,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.readyTimer = null;
     if (this.killTimer) clearTimeout(this.killTimer);
     this.killTimer = null;
-    for (const w of this.readyWaiters.splice(0)) w(false);
+    for (const w of this.readyWaiters.splice(0)) w('exited');
 
     const t = now();
     const uptime = this.startedAt !== null ? t - this.startedAt : 0;

@@ -1,0 +1,73 @@
+// Forks one cluster worker and presents it as a ChildHandle. Stopping a worker asks it to drain over IPC
+// (the injected preload does the work); the kill timer in ManagedProcess is the backstop.
+import cluster, { type Worker } from 'node:cluster';
+import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
+import { descendants, isAlive, signalAll } from '../supervision/process-tree.js';
+
+export function clusterLauncher(env: () => Record<string, string>, killTimeout: () => number): Launcher {
+  return () => new ClusterChild(cluster.fork(env()), killTimeout());
+}
+
+class ClusterChild implements ChildHandle {
+  private exited: ExitEvent | null = null;
+  private readonly exitListeners: Array<(e: ExitEvent) => void> = [];
+  private tree: number[] = [];
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly killTimeout: number,
+  ) {
+    worker.on('exit', (code, signal) => this.finish({ code: signal ? null : code, signal: signal ?? null }));
+    // A send to a worker that just died fails with EPIPE; the exit event tells the rest.
+    worker.on('error', () => {});
+  }
+
+  get pid(): number | null {
+    return this.worker.process.pid ?? null;
+  }
+  get stdout() {
+    return this.worker.process.stdout;
+  }
+  get stderr() {
+    return this.worker.process.stderr;
+  }
+
+  onExit(listener: (e: ExitEvent) => void): void {
+    if (this.exited) listener(this.exited);
+    else this.exitListeners.push(listener);
+  }
+
+  onMessage(listener: (message: unknown) => void): void {
+    this.worker.on('message', listener);
+  }
+
+  onListening(listener: () => void): void {
+    this.worker.on('listening', listener);
+  }
+
+  requestStop(signal: NodeJS.Signals, viaMessage: boolean): void {
+    const pid = this.pid;
+    if (pid !== null) this.tree = descendants(pid);
+    if (this.worker.isConnected()) {
+      this.worker.send({ type: 'shoal:drain', timeout_ms: this.killTimeout, signal }, undefined, () => {});
+      if (viaMessage) this.worker.send('shutdown', undefined, () => {});
+    } else if (pid !== null) {
+      signalAll([pid], signal);
+    }
+  }
+
+  forceKill(): void {
+    const pid = this.pid;
+    if (pid === null) return;
+    const tree = new Set([...this.tree, ...(isAlive(pid) ? descendants(pid) : [])]);
+    signalAll([pid, ...tree], 'SIGKILL');
+  }
+
+  private finish(exit: ExitEvent): void {
+    if (this.exited) return;
+    this.exited = exit;
+    const left = this.tree.filter(isAlive);
+    if (left.length > 0) signalAll(left, 'SIGKILL');
+    for (const l of this.exitListeners.splice(0)) l(exit);
+  }
+}

@@ -1,0 +1,188 @@
+// Entry point of a cluster primary: Shoal's own process, one per cluster app, that forks the app's
+// workers with node:cluster and balances connections between them. It is detached from the daemon (own
+// session, no pipe to it), so the app keeps serving if the daemon dies or is upgraded.
+import cluster from 'node:cluster';
+import { readFileSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { ShoalError } from '../errors.js';
+import { writeFrame } from '../protocol/framing.js';
+import {
+  PRIMARY_PROTOCOL_VERSION,
+  type PrimaryRequestSchemas,
+  PrimaryRequestSchemas as Schemas,
+  PrimarySpecSchema,
+  type SnapshotEvent,
+} from '../protocol/primary-messages.js';
+import { serveRpc } from '../protocol/rpc-server.js';
+import type { z } from 'zod';
+import { log } from './primary-log.js';
+import { replaceWorker, rollingReload } from './reload.js';
+import { WorkerPool } from './worker-pool.js';
+
+type Req<T extends keyof typeof PrimaryRequestSchemas> = z.output<(typeof PrimaryRequestSchemas)[T]>;
+
+const specPath = process.env.SHOAL_PRIMARY_SPEC;
+if (!specPath) {
+  process.stderr.write(
+    'shoal primary: SHOAL_PRIMARY_SPEC is not set; the primary is started by the daemon.\n',
+  );
+  process.exit(78);
+}
+// Workers inherit this process's environment: it must hold only what the app is meant to see.
+delete process.env.SHOAL_PRIMARY_SPEC;
+const spec = PrimarySpecSchema.parse(JSON.parse(readFileSync(specPath, 'utf8')));
+process.title = `shoal primary ${spec.app.name}`;
+if (!cluster.isPrimary) throw new Error('the primary must not run as a cluster worker');
+
+const pool = new WorkerPool({
+  app: spec.app,
+  cliEnv: spec.cli_env,
+  home: spec.home,
+  logsDir: `${spec.home}/logs`,
+  restarts: spec.restarts,
+});
+pool.addSlots(spec.slots);
+
+const subscribers = new Set<Socket>();
+let pushScheduled = false;
+function pushSnapshot(): void {
+  if (pushScheduled) return;
+  pushScheduled = true;
+  setImmediate(() => {
+    pushScheduled = false;
+    const event: SnapshotEvent = {
+      v: PRIMARY_PROTOCOL_VERSION,
+      event: 'snapshot',
+      primary_pid: process.pid,
+      app: pool.app,
+      workers: pool.snapshot(),
+    };
+    for (const s of subscribers) writeFrame(s, event);
+  });
+}
+pool.on('changed', pushSnapshot);
+// Runtime stats arrive every few seconds per worker; fold them into the next snapshot.
+const statsTimer = setInterval(pushSnapshot, 2000);
+statsTimer.unref();
+
+async function startAll(ids?: number[]): Promise<void> {
+  const procs = pool.select(ids).filter((p) => p.status === 'stopped' || p.status === 'errored');
+  for (const p of procs) p.start('started');
+  await Promise.all(pool.select(ids).map((p) => p.waitReady()));
+}
+
+let shuttingDown = false;
+async function shutdown(why: string): Promise<number> {
+  if (shuttingDown) return 0;
+  shuttingDown = true;
+  log('primary.shutdown', { why });
+  const procs = [...pool.slots.values()];
+  await Promise.all(procs.map((p) => pool.retire(p, why)));
+  pool.slots.clear();
+  await pool.closeFiles();
+  return procs.length;
+}
+
+function exitSoon(code: number): void {
+  // Let the answer reach the daemon before going away.
+  setTimeout(() => {
+    rmSync(spec.socket, { force: true });
+    rmSync(specPath!, { force: true });
+    process.exit(code);
+  }, 50);
+}
+
+const handlers: { [T in keyof typeof Schemas]: (req: Req<T>) => unknown } = {
+  status: () => ({ workers: pool.snapshot() }),
+  start: async (req) => {
+    await startAll(req.ids);
+    return { workers: pool.snapshot() };
+  },
+  stop: (req) =>
+    pool.serialize(async () => {
+      await Promise.all(pool.select(req.ids).map((p) => p.stop('stopped by user')));
+      return { workers: pool.snapshot() };
+    }),
+  restart: (req) =>
+    pool.serialize(async () => {
+      pool.update(req.app, req.cli_env);
+      await Promise.all(pool.select(req.ids).map((p) => p.restart('restarted by user', pool.app)));
+      await Promise.all(pool.select(req.ids).map((p) => p.waitReady()));
+      return { workers: pool.snapshot() };
+    }),
+  reload: (req) =>
+    pool.serialize(async () => {
+      pool.update(req.app);
+      const messages = await rollingReload(pool, 'reload');
+      return { workers: pool.snapshot(), messages };
+    }),
+  replace: (req) =>
+    pool.serialize(async () => {
+      await replaceWorker(pool, req.id, req.reason);
+      return { workers: pool.snapshot() };
+    }),
+  scale: (req) =>
+    pool.serialize(async () => {
+      const wanted = new Set(req.slots.map((s) => s.id));
+      const removed = [...pool.slots.values()].filter((p) => !wanted.has(p.id));
+      const added = pool.addSlots(req.slots.filter((s) => !pool.slots.has(s.id)));
+      pool.emit('changed');
+      for (const p of added) p.start('scaled up');
+      await Promise.all([
+        ...added.map((p) => p.waitReady()),
+        ...removed.map((p) => pool.removeSlot(p.id, 'scaled down')),
+      ]);
+      return { workers: pool.snapshot() };
+    }),
+  signal: (req) => {
+    for (const p of pool.select(req.ids)) {
+      if (p.pid === null) continue;
+      try {
+        process.kill(p.pid, req.signal as NodeJS.Signals);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return { workers: pool.snapshot() };
+  },
+  shutdown: async () => {
+    const stopped = await shutdown('shutdown requested by the daemon');
+    exitSoon(0);
+    return { stopped };
+  },
+};
+
+await serveRpc({
+  socketPath: spec.socket,
+  version: PRIMARY_PROTOCOL_VERSION,
+  schemas: Schemas,
+  handle: (type, payload) => {
+    if (shuttingDown && type !== 'status')
+      throw new ShoalError('SHOAL_ERR_UNSUPPORTED', `${spec.app.name} is shutting down.`);
+    return (handlers[type] as (r: unknown) => unknown)(payload);
+  },
+  onConnection: (socket) => {
+    subscribers.add(socket);
+    socket.once('close', () => subscribers.delete(socket));
+    pushSnapshot();
+  },
+  onProblem: (event, fields) => log(event, fields),
+});
+log('primary.started', {
+  pid: process.pid,
+  app: spec.app.name,
+  workers: spec.slots.length,
+  node: process.version,
+});
+
+// The primary must outlive everything but an explicit shutdown: workers die with it.
+process.on('uncaughtException', (err) => log('primary.uncaught', { message: err.message, stack: err.stack }));
+process.on('unhandledRejection', (err) =>
+  log('primary.unhandled_rejection', { message: String((err as Error)?.message ?? err) }),
+);
+process.on('SIGHUP', () => {});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    void shutdown(`${sig} received`).then(() => exitSoon(0));
+  });
+}
