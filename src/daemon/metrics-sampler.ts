@@ -14,6 +14,7 @@ export class MetricsSampler {
   private readonly meter = new CpuMeter();
   private readonly latest = new Map<number, Sample>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly tickListeners = new Set<() => void>();
 
   constructor(
     private readonly pids: () => number[],
@@ -29,6 +30,12 @@ export class MetricsSampler {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /** Calls listener after every tick, once fresh samples are in (memory limit, ...); returns an unsubscribe. */
+  onTick(listener: () => void): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
   }
 
   get(pid: number | null): Sample | undefined {
@@ -47,6 +54,14 @@ export class MetricsSampler {
     for (const pid of alive) {
       const s = this.meter.sample(pid, t);
       if (s) this.latest.set(pid, { ...s, at: t });
+    }
+    // A failing listener must not stop sampling for everyone else.
+    for (const listener of this.tickListeners) {
+      try {
+        listener();
+      } catch {
+        // the listener logs its own failures
+      }
     }
   }
 }

@@ -41,6 +41,10 @@ class ClusterChild implements ChildHandle {
     this.worker.on('message', listener);
   }
 
+  send(message: unknown): void {
+    if (this.worker.isConnected()) this.worker.send(message as object, undefined, () => {});
+  }
+
   onListening(listener: () => void): void {
     this.worker.on('listening', listener);
   }

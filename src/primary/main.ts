@@ -14,6 +14,7 @@ import {
   type SnapshotEvent,
 } from '../protocol/primary-messages.js';
 import { serveRpc } from '../protocol/rpc-server.js';
+import { DRAINED, DRAINED_ACK, isMessageOfType } from '../protocol/worker-glue.js';
 import type { z } from 'zod';
 import { log } from './primary-log.js';
 import { replaceWorker, rollingReload } from './reload.js';
@@ -61,6 +62,9 @@ function pushSnapshot(): void {
   });
 }
 pool.on('changed', pushSnapshot);
+pool.on('message', (proc, message) => {
+  if (isMessageOfType(message, DRAINED)) proc.send({ type: DRAINED_ACK });
+});
 // Runtime stats arrive every few seconds per worker; fold them into the next snapshot.
 const statsTimer = setInterval(pushSnapshot, 2000);
 statsTimer.unref();

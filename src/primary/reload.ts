@@ -6,6 +6,12 @@ import type { ManagedProcess } from '../supervision/managed-process.js';
 import { log } from './primary-log.js';
 import type { WorkerPool } from './worker-pool.js';
 
+/** The part of a worker's stderr worth showing: from the first error line on, a few lines. */
+function errorLines(lines: readonly string[]): string[] {
+  const first = lines.findIndex((l) => /\b\w*Error\b|^\s*throw\b/.test(l));
+  return lines.slice(first === -1 ? Math.max(0, lines.length - 6) : first).slice(0, 6);
+}
+
 async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string): Promise<void> {
   if (old.status !== 'online') {
     // Nothing is serving from this slot: a plain restart loses no capacity.
@@ -25,7 +31,7 @@ async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string
       outcome === 'exited'
         ? `exited before it was ready (${fresh.lastExit?.reason ?? 'unknown'})`
         : `was not ready within listen_timeout (${pool.app.listen_timeout} ms)`;
-    const stderr = [...fresh.recentStderr].slice(-5);
+    const stderr = errorLines(fresh.recentStderr);
     await pool.retire(fresh, 'reload aborted');
     log('reload.failed', { app: pool.app.name, instance: old.instance, why });
     throw new ShoalError(

@@ -27,3 +27,16 @@ export function isDrainMessage(message: unknown): message is DrainMessage {
   const m = message as Partial<DrainMessage> | null;
   return typeof m === 'object' && m !== null && m.type === 'shoal:drain' && typeof m.timeout_ms === 'number';
 }
+
+/**
+ * Worker -> primary after its servers closed, and the primary's answer. The primary handles a worker's
+ * messages in order, so when it answers, it has processed the worker's server close and will hand it
+ * no more connections; connections handed over before that have been refused back to the primary by
+ * then. Only after the answer may the worker exit without stranding a connection.
+ */
+export const DRAINED = 'shoal:drained';
+export const DRAINED_ACK = 'shoal:drained-ack';
+
+export function isMessageOfType(message: unknown, type: string): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+}

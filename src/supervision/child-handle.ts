@@ -15,6 +15,8 @@ export interface ChildHandle {
   readonly stderr: Readable | null;
   onExit(listener: (exit: ExitEvent) => void): void;
   onMessage(listener: (message: unknown) => void): void;
+  /** Sends a message over the IPC channel, if there is one. */
+  send?(message: unknown): void;
   /** Present when the process can report that it listens (cluster workers): readiness without app changes. */
   onListening?(listener: () => void): void;
   /** Asks the process to stop: kill_signal, or the IPC message "shutdown" with shutdown_with_message. */

@@ -95,6 +95,13 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.launch(reason);
   }
 
+  /** Sends a message to the running process over IPC; false when there is no process or channel. */
+  send(message: unknown): boolean {
+    if (!this.child?.send) return false;
+    this.child.send(message);
+    return true;
+  }
+
   /** Resolves once the process is ready, its listen_timeout passed, or it exited first. */
   waitReady(): Promise<ReadyOutcome> {
     if (this.status === 'online') return Promise.resolve(this.readyConfirmed ? 'ready' : 'timeout');

@@ -2,7 +2,7 @@
 // runtime library uses, tracks servers for graceful drain, reports runtime stats, and answers the
 // supervisor's drain request (cluster mode) or the stop signal (fork mode) by draining before exit.
 import cluster from 'node:cluster';
-import { isDrainMessage } from '../protocol/worker-glue.js';
+import { DRAINED, DRAINED_ACK, isDrainMessage, isMessageOfType } from '../protocol/worker-glue.js';
 import { destroyRemainingSockets, drainServers } from './drain.js';
 import { installGlue } from './glue.js';
 import { installServerTracking } from './server-tracker.js';
@@ -20,6 +20,7 @@ async function drainAndExit(timeoutMs: number, signal: string | undefined): Prom
   glue.draining = true;
   const deadline = Date.now() + Math.max(0, timeoutMs - EXIT_MARGIN_MS);
   await drainServers(deadline);
+  if (cluster.isWorker) await primaryLetGo(deadline);
   await glue.runHooks(deadline);
   destroyRemainingSockets();
   // An app that handles the stop signal itself (PM2 habit) gets it now, and exits when it is done.
@@ -27,7 +28,30 @@ async function drainAndExit(timeoutMs: number, signal: string | undefined): Prom
     process.kill(process.pid, signal as NodeJS.Signals);
     return;
   }
-  process.exit(0);
+  exitAfterFlush();
+}
+
+/** Waits until the primary has stopped handing us connections (see DRAINED in protocol/worker-glue.ts). */
+function primaryLetGo(deadline: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    timer.unref();
+    const onMessage = (message: unknown) => {
+      if (!isMessageOfType(message, DRAINED_ACK)) return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.({ type: DRAINED }, undefined, {}, () => {});
+  });
+}
+
+/** Exits once our last IPC messages (connection refusals included) have been written. */
+function exitAfterFlush(): void {
+  if (typeof process.send !== 'function' || !process.connected) process.exit(0);
+  process.send({ type: 'shoal:exiting' }, undefined, {}, () => process.exit(0));
+  setTimeout(() => process.exit(0), 200).unref();
 }
 
 if (typeof process.send === 'function') {

@@ -1,0 +1,266 @@
+// GET /metrics: the process table and the apps' own metrics in Prometheus text format, computed at
+// scrape time from what the daemon already holds (no timers, no history). Every scrape builds a fresh
+// private prom-client Registry: app metric names come and go with the apps, and the global default
+// registry is never touched (it would mix in whatever else loaded prom-client in this process).
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AppMetric } from '../protocol/app-metrics.js';
+import type { ProcessDetail, ProcessStatus } from '../protocol/process-info.js';
+import { ProcessStatusSchema } from '../protocol/process-info.js';
+
+export interface MetricsSource {
+  /** Every process of every app, with the app metrics it last reported. */
+  processes(): ProcessDetail[];
+  /** Every app with the number of instances it is configured to run. */
+  apps(): Array<{ name: string; desired: number }>;
+  /** Total CPU time of the pid's current run, seconds, as last sampled; null when not sampled. */
+  cpuSeconds(pid: number | null): number | null;
+}
+
+export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+const PROCESS_LABELS = ['app', 'instance', 'id'] as const;
+type ProcessLabel = (typeof PROCESS_LABELS)[number];
+
+export async function renderMetrics(source: MetricsSource): Promise<string> {
+  const registry = new Registry();
+  const processes = source.processes();
+  addProcessMetrics(registry, processes, source);
+  addAppMetrics(registry, processes, source.apps());
+  return registry.metrics();
+}
+
+function addProcessMetrics(registry: Registry, processes: ProcessDetail[], source: MetricsSource): void {
+  const registers = [registry];
+  const labelNames = PROCESS_LABELS;
+  const gauge = (name: string, help: string) =>
+    new Gauge<ProcessLabel>({ name, help, labelNames, registers });
+  const cpu = new Counter<ProcessLabel>({
+    name: 'shoal_process_cpu_seconds_total',
+    help: 'User and system CPU time of the current run of the process, in seconds (resets on restart).',
+    labelNames,
+    registers,
+  });
+  const restarts = new Counter<ProcessLabel>({
+    name: 'shoal_process_restarts_total',
+    help: 'Restarts of the process since it was created (crash, memory limit, watch, cron, user).',
+    labelNames,
+    registers,
+  });
+  const memory = gauge('shoal_process_resident_memory_bytes', 'Resident memory of the process, in bytes.');
+  const up = gauge('shoal_process_up', '1 when the process is online, else 0.');
+  const uptime = gauge('shoal_process_uptime_seconds', 'Seconds since the current run started; 0 when down.');
+  const status = new Gauge<ProcessLabel | 'status'>({
+    name: 'shoal_process_status',
+    help: 'Status of the process: one series per status, 1 for the current one.',
+    labelNames: [...labelNames, 'status'],
+    registers,
+  });
+  const heapUsed = gauge(
+    'shoal_process_heap_used_bytes',
+    'V8 heap in use, bytes (Node apps that report it).',
+  );
+  const heapTotal = gauge(
+    'shoal_process_heap_total_bytes',
+    'V8 heap size, bytes (Node apps that report it).',
+  );
+  const loopDelay = gauge(
+    'shoal_process_event_loop_delay_seconds',
+    'Mean event-loop delay over the last report interval, seconds (Node apps that report it).',
+  );
+
+  for (const p of processes) {
+    const labels = { app: p.name, instance: String(p.instance), id: String(p.id) };
+    restarts.inc(labels, p.restarts);
+    const cpuSeconds = p.status === 'online' ? source.cpuSeconds(p.pid) : null;
+    if (cpuSeconds !== null) cpu.inc(labels, cpuSeconds);
+    memory.set(labels, p.memory);
+    up.set(labels, p.status === 'online' ? 1 : 0);
+    uptime.set(labels, p.uptime / 1000);
+    for (const s of ProcessStatusSchema.options)
+      status.set({ ...labels, status: s }, s === (p.status as ProcessStatus) ? 1 : 0);
+    if (p.heap_used !== null) heapUsed.set(labels, p.heap_used);
+    if (p.heap_total !== null) heapTotal.set(labels, p.heap_total);
+    if (p.loop_delay !== null) loopDelay.set(labels, p.loop_delay);
+  }
+}
+
+function addAppMetrics(
+  registry: Registry,
+  processes: ProcessDetail[],
+  apps: Array<{ name: string; desired: number }>,
+): void {
+  const registers = [registry];
+  // Two metrics rather than one with a state label: summing desired and online together means nothing.
+  const desired = new Gauge<'app'>({
+    name: 'shoal_app_instances_desired',
+    help: 'Instances the app is configured to run.',
+    labelNames: ['app'],
+    registers,
+  });
+  const online = new Gauge<'app'>({
+    name: 'shoal_app_instances_online',
+    help: 'Instances of the app that are online.',
+    labelNames: ['app'],
+    registers,
+  });
+  for (const a of apps) {
+    desired.set({ app: a.name }, a.desired);
+    online.set({ app: a.name }, processes.filter((p) => p.name === a.name && p.status === 'online').length);
+  }
+
+  for (const family of aggregateAppMetrics(processes)) {
+    try {
+      registerAppFamily(registry, family);
+    } catch {
+      // A name clash (an app declaring both foo and foo_per_instance, or an invalid label name):
+      // that family is left out rather than failing the whole scrape.
+    }
+  }
+}
+
+/** One app metric name over every app that reports it, samples keyed by their full label set. */
+interface AppFamily {
+  name: string;
+  help: string;
+  type: AppMetric['type'];
+  labelNames: string[];
+  /** Summed over the processes of each app (counters, gauges, histograms). */
+  series: Map<string, AggregatedSample>;
+  /** Gauges only: the value of each process, with its instance and id. */
+  perInstance: Map<string, AggregatedSample>;
+}
+
+interface AggregatedSample {
+  labels: Record<string, string>;
+  value: number;
+  buckets: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
+const RESERVED = new Set(['app', 'instance', 'id']);
+/** Names Shoal itself exposes; an app metric with one of these names would corrupt them, so it is left out. */
+const isShoalName = (name: string) => name.startsWith('shoal_process_') || name.startsWith('shoal_app_');
+
+function aggregateAppMetrics(processes: ProcessDetail[]): AppFamily[] {
+  const families = new Map<string, AppFamily>();
+  for (const p of processes) {
+    if (p.status !== 'online') continue;
+    for (const m of p.app_metrics) {
+      if (isShoalName(m.name)) continue;
+      let f = families.get(m.name);
+      if (!f) {
+        f = {
+          name: m.name,
+          help: m.help,
+          type: m.type,
+          labelNames: [],
+          series: new Map(),
+          perInstance: new Map(),
+        };
+        families.set(m.name, f);
+      }
+      // Two apps declaring one name with different types cannot share a family: the first one wins.
+      if (f.type !== m.type) continue;
+      for (const s of m.samples) {
+        const own: Record<string, string> = {};
+        // The app's own "app"/"instance"/"id" labels would clash with Shoal's: keep them as exported_*.
+        for (const [k, v] of Object.entries(s.labels)) own[RESERVED.has(k) ? `exported_${k}` : k] = v;
+        addTo(f.series, { app: p.name, ...own }, s);
+        if (m.type === 'gauge')
+          addTo(f.perInstance, { app: p.name, instance: String(p.instance), id: String(p.id), ...own }, s);
+        for (const k of Object.keys(own)) if (!f.labelNames.includes(k)) f.labelNames.push(k);
+      }
+    }
+  }
+  return [...families.values()];
+}
+
+function addTo(
+  series: Map<string, AggregatedSample>,
+  labels: Record<string, string>,
+  s: AppMetric['samples'][number],
+): void {
+  const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  let agg = series.get(key);
+  if (!agg) {
+    agg = { labels, value: 0, buckets: new Map(), sum: 0, count: 0 };
+    series.set(key, agg);
+  }
+  agg.value += s.value ?? 0;
+  agg.sum += s.sum ?? 0;
+  agg.count += s.count ?? 0;
+  for (const [le, n] of s.buckets ?? []) {
+    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : le;
+    agg.buckets.set(bound, (agg.buckets.get(bound) ?? 0) + n);
+  }
+}
+
+function registerAppFamily(registry: Registry, f: AppFamily): void {
+  const registers = [registry];
+  const labelNames = ['app', ...f.labelNames];
+  if (f.type === 'counter') {
+    const c = new Counter({ name: f.name, help: f.help, labelNames, registers });
+    for (const s of f.series.values()) c.inc(s.labels, Math.max(0, s.value));
+  } else if (f.type === 'gauge') {
+    const g = new Gauge({
+      name: f.name,
+      help: `${f.help} (sum over the app's processes)`,
+      labelNames,
+      registers,
+    });
+    for (const s of f.series.values()) g.set(s.labels, s.value);
+    const per = new Gauge({
+      name: `${f.name}_per_instance`,
+      help: `${f.help} (each process)`,
+      labelNames: ['app', 'instance', 'id', ...f.labelNames],
+      registers,
+    });
+    for (const s of f.perInstance.values()) per.set(s.labels, s.value);
+  } else {
+    registry.registerMetric(new PresetHistogram(f.name, f.help, labelNames, [...f.series.values()]));
+  }
+}
+
+/**
+ * A histogram whose buckets were counted elsewhere (in the app's processes) and only summed here.
+ * prom-client's Histogram can only observe values, so the series are supplied at export instead:
+ * its Registry reads getForPromString() when present (v15) and get() otherwise; both are overridden.
+ */
+class PresetHistogram extends Histogram<string> {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: string[],
+    private readonly preset: AggregatedSample[],
+  ) {
+    super({ name, help, labelNames, registers: [] });
+  }
+
+  override async get(): ReturnType<Histogram<string>['get']> {
+    const base = await super.get();
+    return { ...base, values: this.presetValues() };
+  }
+
+  getForPromString(): ReturnType<Histogram<string>['get']> {
+    return this.get();
+  }
+
+  private presetValues() {
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
+    for (const s of this.preset) {
+      const bounds = [...s.buckets.keys()].filter((b) => Number.isFinite(b)).sort((a, b) => a - b);
+      for (const le of bounds)
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { ...s.labels, le },
+          value: s.buckets.get(le)!,
+        });
+      const inf = s.buckets.get(Number.POSITIVE_INFINITY) ?? s.count;
+      values.push({ metricName: `${this.name}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: inf });
+      values.push({ metricName: `${this.name}_sum`, labels: s.labels, value: s.sum });
+      values.push({ metricName: `${this.name}_count`, labels: s.labels, value: s.count });
+    }
+    return values;
+  }
+}
