@@ -1,60 +1,50 @@
-// The CLI's only way to the daemon: connect to the control socket, check versions, send typed requests.
-// No call waits forever: each one races the daemon's answer against the socket closing and a timeout.
-import { connect, type Socket } from 'node:net';
-import { ensureHome, type HomePaths } from '../home.js';
+// The CLI's only way to the daemon: connect to the control socket (starting the daemon when asked),
+// check versions, send typed requests. Every call is bounded (see protocol/rpc-client.ts).
 import { ShoalError } from '../errors.js';
-import { readFrames, writeFrame } from '../protocol/framing.js';
-import { type RequestPayload, type RequestType, ResponseSchema, type Result } from '../protocol/messages.js';
+import { ensureHome, type HomePaths } from '../home.js';
+import type { RequestPayload, RequestType, Result } from '../protocol/messages.js';
+import { RpcClient } from '../protocol/rpc-client.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
 import { clearStaleDaemon, launchDaemon } from './daemon-launch.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+const PEER = 'The daemon';
+
+function tryConnect(path: string): Promise<RpcClient | null> {
+  return RpcClient.connect(path, { version: PROTOCOL_VERSION, peerName: PEER }).catch(() => null);
+}
 
 export class DaemonClient {
-  private nextId = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   daemonVersion = '';
   daemonPid = 0;
 
-  private constructor(private readonly socket: Socket) {
-    readFrames(
-      socket,
-      (frame) => this.onFrame(frame),
-      (err) =>
-        this.failAll(
-          new ShoalError('SHOAL_ERR_PROTOCOL_INVALID', `The daemon sent an invalid message: ${err.message}`),
-        ),
-    );
-    socket.on('close', () =>
-      this.failAll(
-        new ShoalError('SHOAL_ERR_DAEMON_UNREACHABLE', 'The daemon closed the connection before answering.'),
-      ),
-    );
-    socket.on('error', () => {});
-  }
+  private constructor(private readonly rpc: RpcClient) {}
 
   /** Connects to a running daemon; with autoStart, starts one first when none answers. */
   static async connect(paths: HomePaths, opts: { autoStart: boolean }): Promise<DaemonClient> {
-    let socket = await tryConnect(paths.socket);
-    if (!socket) {
+    let rpc = await tryConnect(paths.socket);
+    if (!rpc) {
       if (!opts.autoStart) {
         throw new ShoalError(
           'SHOAL_ERR_DAEMON_UNREACHABLE',
           `No Shoal daemon is running for ${paths.root}.`,
-          { home: paths.root },
+          {
+            home: paths.root,
+          },
         );
       }
       ensureHome(paths);
       clearStaleDaemon(paths);
       await launchDaemon(paths);
-      socket = await tryConnect(paths.socket);
-      if (!socket)
+      rpc = await tryConnect(paths.socket);
+      if (!rpc) {
         throw new ShoalError(
           'SHOAL_ERR_DAEMON_UNREACHABLE',
           `The daemon started but its socket ${paths.socket} does not answer.`,
         );
+      }
     }
-    const client = new DaemonClient(socket);
+    const client = new DaemonClient(rpc);
     await client.hello();
     return client;
   }
@@ -86,69 +76,10 @@ export class DaemonClient {
     payload: RequestPayload<T>,
     timeoutMs = DEFAULT_TIMEOUT_MS,
   ): Promise<Result<T>> {
-    const id = this.nextId++;
-    return new Promise<Result<T>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(
-          new ShoalError(
-            'SHOAL_ERR_TIMEOUT',
-            `The daemon did not answer "${type}" within ${timeoutMs / 1000} s.`,
-          ),
-        );
-      }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v as Result<T>);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      writeFrame(this.socket, { v: PROTOCOL_VERSION, id, type, ...payload });
-    });
+    return this.rpc.request<Result<T>>(type, payload, timeoutMs);
   }
 
   close(): void {
-    this.socket.end();
-    this.socket.destroy();
+    this.rpc.close();
   }
-
-  private onFrame(frame: unknown): void {
-    const parsed = ResponseSchema.safeParse(frame);
-    if (!parsed.success) {
-      this.failAll(
-        new ShoalError(
-          'SHOAL_ERR_PROTOCOL_INVALID',
-          'The daemon sent a message this CLI does not understand. Is it another version? Run "shoal update".',
-        ),
-      );
-      return;
-    }
-    const msg = parsed.data;
-    const waiter =
-      this.pending.get(msg.id) ?? (msg.id === -1 ? this.pending.values().next().value : undefined);
-    if (!waiter) return;
-    this.pending.delete(msg.id === -1 ? [...this.pending.keys()][0]! : msg.id);
-    if (msg.ok) waiter.resolve(msg.result);
-    else waiter.reject(ShoalError.from(msg.error));
-  }
-
-  private failAll(err: Error): void {
-    for (const w of this.pending.values()) w.reject(err);
-    this.pending.clear();
-  }
-}
-
-function tryConnect(path: string): Promise<Socket | null> {
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    socket.once('connect', () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', () => resolve(null));
-  });
 }

@@ -4,7 +4,7 @@
 import { connect, type Socket } from 'node:net';
 import { ShoalError } from '../errors.js';
 import { readFrames, writeFrame } from './framing.js';
-import { ResponseSchema } from './messages.js';
+import { parseResponse } from './envelope.js';
 
 export class RpcClient {
   private nextId = 1;
@@ -101,9 +101,8 @@ export class RpcClient {
   }
 
   private onResponse(frame: unknown): void {
-    const parsed = ResponseSchema.safeParse(frame);
-    if (!parsed.success) return;
-    const msg = parsed.data;
+    const msg = parseResponse(frame);
+    if (!msg) return;
     const waiter = this.pending.get(msg.id);
     if (!waiter) return;
     this.pending.delete(msg.id);

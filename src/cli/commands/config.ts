@@ -1,7 +1,6 @@
 // `shoal config FILE`: load and validate a process file and print the normalized apps; starts nothing.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadProcessFile } from '../../config/index.js';
 import { redactEnv } from '../format/redact.js';
 import { printJson, warn } from '../output.js';
 import { run } from '../session.js';
@@ -16,6 +15,7 @@ export function registerConfigCommand(program: Command): void {
     .option('--show-secrets', 'do not redact secret-looking env values')
     .action(async (file: string, flags: { env?: string; showSecrets?: boolean }) =>
       run(async () => {
+        const { loadProcessFile } = await import('../../config/index.js');
         const loaded = await loadProcessFile(resolve(file), {
           envName: flags.env ?? null,
           cwd: process.cwd(),

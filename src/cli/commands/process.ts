@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { appFromCli, type CliStartOptions, isProcessFile, loadProcessFile } from '../../config/index.js';
+import type { CliStartOptions } from '../../config/index.js';
+import { isProcessFile } from '../../config/process-file-name.js';
 import { ShoalError } from '../../errors.js';
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
@@ -99,6 +100,8 @@ function startOptions(flags: StartFlags, args: string[]): CliStartOptions {
 }
 
 async function appsToStart(target: string, args: string[], flags: StartFlags): Promise<AppConfig[]> {
+  // Loaded on demand: validation pulls in the schema library, which only start and config need.
+  const { appFromCli, loadProcessFile } = await import('../../config/index.js');
   if (isProcessFile(target)) {
     const loaded = await loadProcessFile(resolve(target), { envName: flags.env ?? null, cwd: process.cwd() });
     for (const w of loaded.warnings) warn(w.message);
