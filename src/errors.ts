@@ -8,7 +8,6 @@ export const ErrorCodes = {
   SHOAL_ERR_CONFIG_LOAD: 'The process file could not be parsed or evaluated.',
   SHOAL_ERR_SCRIPT_NOT_FOUND: 'The script to start does not exist.',
   SHOAL_ERR_APP_NOT_FOUND: 'No app or process matches the given name or id.',
-  SHOAL_ERR_APP_EXISTS: 'An app with this name is already running.',
   SHOAL_ERR_DAEMON_UNREACHABLE: 'The daemon is not running or does not answer.',
   SHOAL_ERR_DAEMON_START: 'The daemon could not be started.',
   SHOAL_ERR_PROTOCOL_VERSION: 'The CLI and the daemon speak different protocol versions.',
@@ -18,6 +17,24 @@ export const ErrorCodes = {
   SHOAL_ERR_RELOAD_FAILED: 'A reload stopped because a new worker did not become ready.',
   SHOAL_ERR_UNSUPPORTED: 'The operation is not supported for this app.',
   SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
+  SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
+  SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',
+  SHOAL_ERR_DUMP_EMPTY: 'Saving an empty process list was refused (use --force).',
+  SHOAL_ERR_STARTUP: 'The init script cannot be generated, installed or removed.',
+  SHOAL_ERR_STORE_UNAVAILABLE:
+    'The shared store cannot be reached: its host or Redis is down or did not answer in time.',
+  SHOAL_ERR_STORE_INVALID: 'A shared-store call got an invalid key, value or option.',
+  SHOAL_ERR_STORE_TYPE:
+    'The stored value does not fit the operation (incr on a value that is not an integer).',
+  SHOAL_ERR_AUTH_SECRET:
+    'No usable auth secret: set SHOAL_AUTH_SECRET (32+ bytes) or run the app under Shoal.',
+  SHOAL_ERR_AUTH_MALFORMED: 'The token is missing or is not a well-formed JWT.',
+  SHOAL_ERR_AUTH_EXPIRED: 'The token has expired.',
+  SHOAL_ERR_AUTH_INVALID:
+    'The token does not verify: forged, signed with another secret, or claims rejected.',
+  SHOAL_ERR_METRICS_INVALID: 'An app metric was declared or updated with an invalid name, labels or value.',
+  SHOAL_ERR_WEB_UNAUTHORIZED: 'A dashboard action came without the token from SHOAL_HOME/web-token.',
+  SHOAL_ERR_WEB_FORBIDDEN: 'A dashboard request named another host or came from another site.',
   SHOAL_ERR_INTERNAL: 'An unexpected internal error.',
 } as const;
 

@@ -30,7 +30,7 @@ describe('cluster reload', () => {
       const pidsSeen = new Set<number>();
       for (let i = 0; i < RELOADS; i++) {
         const before = (await home.list()).map((p) => p.pid!);
-        before.forEach((p) => pidsSeen.add(p));
+        for (const p of before) pidsSeen.add(p);
         const res = await home.ok(['reload', 'web']);
         assert.match(res.stdout, /reloaded 2 worker/);
         const after = await home.list();

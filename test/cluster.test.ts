@@ -162,6 +162,28 @@ describe('cluster mode', () => {
     });
   }
 
+  it('starts the primary again when it is killed, and the app serves again', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    await home.ok(['start', fixture('http-hello.js'), '--name', 'web', '-i', '2'], {
+      env: { PORT: String(port) },
+    });
+    const before = await home.list();
+    const [d] = await home.describe('web');
+    assert.ok(d!.primary_pid && pidAlive(d!.primary_pid));
+    process.kill(d!.primary_pid, 'SIGKILL');
+    const after = await waitFor('workers back online with new pids', async () => {
+      const l = await home.list();
+      return l.length === 2 && l.every((p, i) => p.status === 'online' && p.pid !== before[i]!.pid)
+        ? l
+        : null;
+    });
+    assert.ok(after.every((p) => p.restarts === 1));
+    for (const p of before) await waitFor(`old worker ${p.pid} gone`, () => !pidAlive(p.pid!));
+    assert.match(await get(port), /hello from/);
+    assert.notEqual((await home.describe('web'))[0]!.primary_pid, d!.primary_pid);
+  });
+
   it('falls back to a restart, with a message, when reloading a fork-mode app', async (t) => {
     const home = createHome(t);
     await home.ok(['start', fixture('forever.js'), '--name', 'forky']);

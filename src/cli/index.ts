@@ -5,7 +5,9 @@ import { packageVersion } from '../protocol/version.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerInspectCommands } from './commands/inspect.js';
+import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerLogCommands } from './commands/logs.js';
+import { registerMonitorCommands } from './commands/monitor.js';
 import { registerProcessCommands } from './commands/process.js';
 import { reportError } from './output.js';
 import { cliState } from './session.js';
@@ -24,7 +26,9 @@ program
 registerProcessCommands(program);
 registerInspectCommands(program);
 registerLogCommands(program);
+registerMonitorCommands(program);
 registerDaemonCommands(program);
+registerLifecycleCommands(program);
 registerConfigCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

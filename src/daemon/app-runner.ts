@@ -20,6 +20,8 @@ export interface AppRunner {
   /** Zero-downtime replacement where the mode allows it; returns messages for the user. */
   reload(): Promise<string[]>;
   scale(instances: number): Promise<string[]>;
+  /** Lets go of the app without stopping it (daemon hand-over); only apps that outlive the daemon have it. */
+  detach?(): void;
   /** Stops everything and releases files; the runner is unusable afterwards. */
   destroy(): Promise<void>;
   logFiles(): LogFileInfo[];

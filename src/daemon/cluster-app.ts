@@ -20,6 +20,7 @@ import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { ShoalError } from '../errors.js';
 import { instanceEnv } from '../supervision/launch-spec.js';
+import { isAlive } from '../supervision/process-tree.js';
 import { logPath } from '../supervision/log-paths.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
@@ -32,6 +33,9 @@ const requestTimeout = (app: AppConfig, workers: number) =>
   30_000 + workers * (app.listen_timeout + app.kill_timeout + 2_000);
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A primary that dies within this long of its start counts as a quick exit; this many in a row: give up. */
+const PRIMARY_STABLE_MS = 10_000;
+const PRIMARY_MAX_CRASHES = 5;
 
 export class ClusterApp implements AppRunner {
   private workers: WorkerSnapshot[] = [];
@@ -41,6 +45,8 @@ export class ClusterApp implements AppRunner {
   private primaryPid: number | null = null;
   private destroyed = false;
   private primaryStarting: Promise<void> | null = null;
+  private primaryStartedAt = 0;
+  private primaryCrashes = 0;
 
   constructor(
     public config: AppConfig,
@@ -86,6 +92,7 @@ export class ClusterApp implements AppRunner {
     }
     await this.ensurePrimary();
     await this.request('restart', { ids, app: update?.config, cli_env: update?.cliEnv });
+    if (update) this.writeSpec();
   }
 
   async reload(): Promise<string[]> {
@@ -110,6 +117,7 @@ export class ClusterApp implements AppRunner {
     this.config = { ...this.config, instances };
     await this.ensurePrimary();
     await this.request('scale', { slots: this.slots });
+    this.writeSpec();
     return [`${this.name}: scaled from ${before} to ${instances} workers`];
   }
 
@@ -245,18 +253,7 @@ export class ClusterApp implements AppRunner {
       for (let i = 0; i < n; i++) this.slots.push({ id: this.ctx.nextId(), instance: i });
     }
     const files = this.files;
-    const restarts: Record<string, number> = {};
-    for (const w of this.workers) restarts[String(w.id)] = w.restarts;
-    const spec: PrimarySpec = {
-      version: 1,
-      app: this.config,
-      cli_env: this.cliEnv,
-      home: this.ctx.home,
-      socket: files.socket,
-      slots: this.slots,
-      restarts,
-    };
-    writeFileSync(files.spec, JSON.stringify(spec), { mode: 0o600 });
+    this.writeSpec();
     rmSync(files.socket, { force: true });
     const env = instanceEnv(this.config, this.cliEnv, { id: -1, instance: -1, home: this.ctx.home });
     const logFd = openSync(files.log, 'a', 0o600);
@@ -270,6 +267,7 @@ export class ClusterApp implements AppRunner {
     child.unref();
     this.primary = child;
     this.primaryPid = child.pid ?? null;
+    this.primaryStartedAt = Date.now();
     let exited = false;
     child.once('error', (err) =>
       log('cluster.primary_spawn_failed', { app: this.name, message: err.message }),
@@ -301,9 +299,7 @@ export class ClusterApp implements AppRunner {
           version: PRIMARY_PROTOCOL_VERSION,
           peerName: `the primary of ${this.name}`,
           onEvent: (e) => this.onEvent(e),
-          onClose: () => {
-            this.client = null;
-          },
+          onClose: () => this.onDisconnect(),
         });
       } catch {
         await delay(30);
@@ -311,13 +307,84 @@ export class ClusterApp implements AppRunner {
     }
   }
 
-  private onEvent(event: unknown): void {
-    const parsed = SnapshotEventSchema.safeParse(event);
-    if (parsed.success) this.workers = parsed.data.workers;
+  /**
+   * The spec file is also how a restarted daemon finds this app again (see recovery/), so it is kept
+   * current: config, base env and slots after every change.
+   */
+  private writeSpec(): void {
+    const restarts: Record<string, number> = {};
+    for (const w of this.workers) restarts[String(w.id)] = w.restarts;
+    const spec: PrimarySpec = {
+      version: 1,
+      app: this.config,
+      cli_env: this.cliEnv,
+      home: this.ctx.home,
+      socket: this.files.socket,
+      slots: this.slots,
+      restarts,
+    };
+    writeFileSync(this.files.spec, JSON.stringify(spec), { mode: 0o600 });
   }
 
-  private onPrimaryExit(child: ChildProcess, code: number | null, signal: string | null): void {
-    if (this.primary !== child) return;
+  /**
+   * Connects to a primary left running by a previous daemon (found through its spec file). Returns null
+   * when it does not answer: then it is gone, and the caller cleans up after it.
+   */
+  static async adopt(spec: PrimarySpec, ctx: AppContext): Promise<ClusterApp | null> {
+    const app = new ClusterApp(spec.app, spec.cli_env, ctx);
+    app.slots = [...spec.slots];
+    let firstSnapshot: (() => void) | null = null;
+    const snapshotSeen = new Promise<void>((r) => {
+      firstSnapshot = r;
+    });
+    try {
+      app.client = await RpcClient.connect(spec.socket, {
+        version: PRIMARY_PROTOCOL_VERSION,
+        peerName: `the primary of ${spec.app.name}`,
+        onEvent: (e) => {
+          app.onEvent(e);
+          firstSnapshot?.();
+        },
+        onClose: () => app.onDisconnect(),
+      });
+    } catch {
+      return null;
+    }
+    await Promise.race([snapshotSeen, delay(3_000)]);
+    const status = await app.request('status', {});
+    app.slots = status.workers.map((w) => ({ id: w.id, instance: w.instance }));
+    app.writeSpec();
+    log('cluster.adopted', { app: app.name, primary: app.primaryPid, workers: app.slots.length });
+    return app;
+  }
+
+  /** Lets go of the primary without stopping it (daemon hand-over): the app keeps serving. */
+  detach(): void {
+    this.destroyed = true;
+    this.client?.close();
+    this.client = null;
+  }
+
+  private onEvent(event: unknown): void {
+    const parsed = SnapshotEventSchema.safeParse(event);
+    if (!parsed.success) return;
+    this.workers = parsed.data.workers;
+    this.primaryPid = parsed.data.primary_pid;
+    this.ctx.onChange();
+  }
+
+  /** The connection to the primary closed: if the primary died too (one we did not spawn), handle it. */
+  private onDisconnect(): void {
+    this.client = null;
+    if (this.destroyed || this.primary) return; // our own child: its 'exit' event handles it
+    const pid = this.primaryPid;
+    setTimeout(() => {
+      if (pid !== null && !isAlive(pid)) this.onPrimaryExit(null, null, 'unknown (adopted primary)');
+    }, 100);
+  }
+
+  private onPrimaryExit(child: ChildProcess | null, code: number | null, signal: string | null): void {
+    if (child !== null && this.primary !== child) return;
     this.primary = null;
     this.primaryPid = null;
     this.client?.close();
@@ -329,6 +396,17 @@ export class ClusterApp implements AppRunner {
     const reason = `cluster primary ${signal ? `killed by ${signal}` : `exited with code ${code}`}`;
     this.workers = this.workers.map((w) => ({ ...w, pid: null, status: 'errored', status_reason: reason }));
     if (!this.config.autorestart) return;
+    // A primary runs only Shoal's code; one that keeps dying right after its start will not get better.
+    const lived = Date.now() - this.primaryStartedAt;
+    this.primaryCrashes = lived < PRIMARY_STABLE_MS ? this.primaryCrashes + 1 : 1;
+    if (this.primaryCrashes > PRIMARY_MAX_CRASHES) {
+      log('cluster.primary_gave_up', { app: this.name, crashes: this.primaryCrashes });
+      this.workers = this.workers.map((w) => ({
+        ...w,
+        status_reason: `${reason}; gave up after ${PRIMARY_MAX_CRASHES} quick exits`,
+      }));
+      return;
+    }
     this.workers = this.workers.map((w) => ({ ...w, restarts: w.restarts + 1, last_restart_reason: reason }));
     setTimeout(() => {
       if (this.destroyed || this.primary) return;

@@ -18,6 +18,8 @@ export interface AppContext {
   logsDir: string;
   nextId: () => number;
   sampler: MetricsSampler;
+  /** Called when a process starts, stops or is replaced, so the daemon's live state can follow. */
+  onChange: () => void;
   resolveInstances: (instances: AppConfig['instances']) => number;
 }
 
@@ -160,7 +162,10 @@ export class ForkApp implements AppRunner {
       err,
       timestamp: timestampFormatFor(this.config),
     });
-    proc.on('transition', (t) => log('transition', { ...t, pid: proc.pid }));
+    proc.on('transition', (t) => {
+      log('transition', { ...t, pid: proc.pid });
+      this.ctx.onChange();
+    });
     return proc;
   }
 

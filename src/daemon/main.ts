@@ -5,15 +5,20 @@ import { connect } from 'node:net';
 import { ensureHome, homePaths, shoalHome } from '../home.js';
 import type { ParsedRequest, RequestType } from '../protocol/messages.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
-import { ShoalError } from '../errors.js';
 import { ClusterApp } from './cluster-app.js';
 import { startControlServer } from './control-server.js';
 import { daemonFeatures } from './features.js';
+import { flushLiveState, freezeLiveState } from './recovery/recovery-feature.js';
+import { resurrectApps } from './persistence/resurrect.js';
+import { saveApps } from './persistence/save.js';
 import { log, openDaemonLog } from './daemon-log.js';
 import { Supervisor } from './supervisor.js';
+import { webEndpoint } from './web-feature.js';
 
 /** Exit code when another daemon already serves this SHOAL_HOME; the CLI then talks to that one. */
 export const EXIT_ALREADY_RUNNING = 3;
+/** Exit code of a daemon that handed over to its successor (`shoal update`); the systemd unit restarts on it. */
+export const EXIT_HANDOVER = 75;
 
 function socketAnswers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -27,10 +32,6 @@ function socketAnswers(path: string): Promise<boolean> {
     setTimeout(() => done(false), 1000).unref();
   });
 }
-
-const notYet = (what: string): never => {
-  throw new ShoalError('SHOAL_ERR_UNSUPPORTED', `"${what}" is not available in this daemon.`);
-};
 
 let stopFeatures = async (): Promise<void> => {};
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     log('daemon.stopping', { why });
     await stopFeatures();
     const stopped = await supervisor.stopAll();
+    await flushLiveState();
     log('daemon.stopped', { processes: stopped });
     rmSync(paths.socket, { force: true });
     rmSync(paths.pidFile, { force: true });
@@ -86,13 +88,39 @@ async function main(): Promise<void> {
     flush: (req) => ({ files: supervisor.flush(req.target) }),
     signal: (req) => supervisor.signal(req.target, req.signal as NodeJS.Signals),
     env: (req) => supervisor.env(req.target),
-    save: () => notYet('save'),
-    resurrect: () => notYet('resurrect'),
-    web: () => ({ url: null, token_file: null }),
+    save: (req) => saveApps(supervisor.appRunners(), paths, req.force),
+    resurrect: () => resurrectApps(supervisor, paths),
+    web: () => webEndpoint(),
+    handover: async () => {
+      await flushLiveState();
+      freezeLiveState();
+      const kept: string[] = [];
+      const stopped: string[] = [];
+      for (const app of supervisor.appRunners()) {
+        if (app.detach) {
+          app.detach();
+          kept.push(app.name);
+        } else {
+          await app.destroy();
+          stopped.push(app.name);
+        }
+      }
+      // Under systemd the next daemon must be the unit's main process: exit with the code the unit
+      // restarts on (RestartForceExitStatus) and let systemd start it, instead of the CLI.
+      const supervised = process.env.INVOCATION_ID !== undefined;
+      log('daemon.handover', { kept, stopped, supervised });
+      setTimeout(() => {
+        rmSync(paths.socket, { force: true });
+        rmSync(paths.pidFile, { force: true });
+        process.exit(supervised ? EXIT_HANDOVER : 0);
+      }, 50);
+      return { kept, stopped, supervised };
+    },
     kill: async () => {
       await stopFeatures();
       stopFeatures = async () => {};
       const stopped = await supervisor.stopAll();
+      await flushLiveState();
       // Answer first, then leave: the client is waiting for this reply.
       setTimeout(() => void shutdown('kill requested'), 50);
       return { stopped };
@@ -130,7 +158,8 @@ async function main(): Promise<void> {
     log('daemon.unhandled_rejection', { message: String((err as Error)?.message ?? err) }),
   );
 
-  if (process.send) {
+  // The CLI that started us may have given up waiting (it has a time limit); the channel is then gone.
+  if (process.send && process.connected) {
     process.send({ type: 'ready', pid: process.pid });
     process.disconnect();
   }

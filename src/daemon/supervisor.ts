@@ -3,11 +3,13 @@
 import { EventEmitter } from 'node:events';
 import { truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { LogFile, ParsedRequest, Result } from '../protocol/messages.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { ShoalError } from '../errors.js';
 import type { AppRunner } from './app-runner.js';
+import { ensureAuthSecretFile } from './auth-secret.js';
 import { log } from './daemon-log.js';
 import { type AppContext, ForkApp } from './fork-app.js';
 import { MetricsSampler } from './metrics-sampler.js';
@@ -25,6 +27,8 @@ export interface SupervisorEvents {
   'app:added': [AppRunner];
   /** An app was deleted. */
   'app:removed': [string];
+  /** Some process started, stopped or was replaced (pids changed). */
+  'processes:changed': [];
 }
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -41,6 +45,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       logsDir: opts.logsDir,
       nextId: () => ++this.lastId,
       sampler: this.sampler,
+      onChange: () => this.emit('processes:changed'),
       resolveInstances: (n) => (n === 'max' ? availableParallelism() : n),
     };
   }
@@ -105,6 +110,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       sel.map((s) => {
         const update =
           req.update_env && req.cli_env ? { config: s.app.config, cliEnv: req.cli_env } : undefined;
+        // Registered but never started (autostart off, or resurrected as stopped): nothing to restart, so start.
+        if (s.app.processes().length === 0 && !s.ids) {
+          if (update) s.app.cliEnv = update.cliEnv;
+          return s.app.start();
+        }
         return s.app.restart(s.ids, update);
       }),
     );
@@ -201,6 +211,27 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     };
   }
 
+  /**
+   * Takes over an app that is already running (a cluster primary found by a restarted daemon), keeping
+   * its process ids; ids handed out later stay above them.
+   */
+  adopt(runner: AppRunner): void {
+    this.apps.set(runner.name, runner);
+    for (const id of runner.ids()) this.lastId = Math.max(this.lastId, id);
+    log('app.adopted', { app: runner.name, ids: runner.ids() });
+    this.emit('app:added', runner);
+  }
+
+  /** Keeps fresh ids above the ones a previous daemon handed out. */
+  reserveIds(upTo: number): void {
+    this.lastId = Math.max(this.lastId, upTo);
+  }
+
+  /** The context apps are created with (exposed for recovery, which builds runners itself). */
+  get appContext(): AppContext {
+    return this.ctx;
+  }
+
   /** The app runner with this name, for features that act on one app (watch, cron, memory limit). */
   app(name: string): AppRunner | undefined {
     return this.apps.get(name);
@@ -241,6 +272,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private createRunner(config: AppConfig, cliEnv: Record<string, string>): AppRunner {
+    // Before any process starts: every process of the app reads it via SHOAL_AUTH_SECRET_FILE.
+    ensureAuthSecretFile(join(this.opts.home, 'state'), config.name);
     if (config.exec_mode === 'cluster' && this.opts.createClusterApp) {
       return this.opts.createClusterApp(config, cliEnv, this.ctx);
     }

@@ -3,6 +3,7 @@
 // session, no pipe to it), so the app keeps serving if the daemon dies or is upgraded.
 import cluster from 'node:cluster';
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { ShoalError } from '../errors.js';
 import { writeFrame } from '../protocol/framing.js';
@@ -17,6 +18,7 @@ import { serveRpc } from '../protocol/rpc-server.js';
 import { DRAINED, DRAINED_ACK, isMessageOfType } from '../protocol/worker-glue.js';
 import type { z } from 'zod';
 import { log } from './primary-log.js';
+import { StoreHost } from './store-host.js';
 import { replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -62,9 +64,21 @@ function pushSnapshot(): void {
   });
 }
 pool.on('changed', pushSnapshot);
-pool.on('message', (proc, message) => {
-  if (isMessageOfType(message, DRAINED)) proc.send({ type: DRAINED_ACK });
+// The app's embedded shared store lives here, beside the workers that use it (runtime library's store).
+const store = new StoreHost({
+  snapshotFile: join(spec.home, 'state', `${spec.app.name.replace(/[^a-zA-Z0-9_.-]/g, '-')}.store.json`),
+  log,
 });
+pool.on('message', (proc, message) => {
+  if (isMessageOfType(message, DRAINED)) {
+    proc.send({ type: DRAINED_ACK });
+    return;
+  }
+  // Peers are keyed by pid: during a reload the old and the new worker of a slot share the slot's id.
+  const pid = proc.pid;
+  if (pid !== null) store.handle({ id: pid, send: (m) => proc.send(m) }, message);
+});
+pool.on('processExit', (pid) => store.removePeer(pid));
 // Runtime stats arrive every few seconds per worker; fold them into the next snapshot.
 const statsTimer = setInterval(pushSnapshot, 2000);
 statsTimer.unref();
@@ -84,6 +98,7 @@ async function shutdown(why: string): Promise<number> {
   await Promise.all(procs.map((p) => pool.retire(p, why)));
   pool.slots.clear();
   await pool.closeFiles();
+  await store.close();
   return procs.length;
 }
 

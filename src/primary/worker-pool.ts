@@ -28,6 +28,8 @@ export class WorkerPool extends EventEmitter<{
   changed: [];
   message: [ManagedProcess, unknown];
   exit: [ManagedProcess];
+  /** An OS process of some worker exited (crash, stop, replacement). */
+  processExit: [number];
 }> {
   app: AppConfig;
   cliEnv: Record<string, string>;
@@ -90,6 +92,9 @@ export class WorkerPool extends EventEmitter<{
       this.emit('changed');
     });
     proc.on('message', (m) => this.emit('message', proc, m));
+    proc.on('exit', ({ pid }) => {
+      if (pid !== null) this.emit('processExit', pid);
+    });
     return proc;
   }
 

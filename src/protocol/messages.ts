@@ -26,6 +26,8 @@ export const RequestSchemas = {
   save: z.object({ force: z.boolean().default(false) }),
   resurrect: z.object({}),
   web: z.object({}),
+  /** Daemon upgrade: leave cluster apps running, stop fork apps for the next daemon, and exit. */
+  handover: z.object({}),
 } as const;
 
 export type RequestType = keyof typeof RequestSchemas;
@@ -70,6 +72,12 @@ export const ResultSchemas = {
   save: z.object({ file: z.string(), apps: z.number().int() }),
   resurrect: z.object({ processes: z.array(ProcessInfoSchema), messages: z.array(z.string()) }),
   web: z.object({ url: z.string().nullable(), token_file: z.string().nullable() }),
+  handover: z.object({
+    kept: z.array(z.string()),
+    stopped: z.array(z.string()),
+    /** True when an init system (systemd) restarts the daemon: the client then waits for that one. */
+    supervised: z.boolean(),
+  }),
 } satisfies Record<RequestType, z.ZodType>;
 
 export type Result<T extends RequestType> = z.infer<(typeof ResultSchemas)[T]>;

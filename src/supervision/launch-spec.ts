@@ -2,6 +2,7 @@
 // Apps are always spawned without a shell: the command is an executable path and args are an array.
 import { extname } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
+import { runtimeVariables } from './runtime-env.js';
 
 export interface LaunchSpec {
   command: string;
@@ -52,6 +53,7 @@ export function shoalVariables(app: AppConfig, who: InstanceIdentity): Record<st
     SHOAL_EXEC_MODE: app.exec_mode,
     SHOAL_KILL_TIMEOUT_MS: String(app.kill_timeout),
     [app.instance_var]: String(who.instance),
+    ...runtimeVariables(app, who.home),
   };
 }
 

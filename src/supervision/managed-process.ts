@@ -37,6 +37,8 @@ export interface TransitionEvent {
 export interface ManagedProcessEvents {
   transition: [TransitionEvent];
   message: [unknown];
+  /** The OS process of one run exited (its pid is free again). */
+  exit: [{ pid: number | null }];
 }
 
 export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
@@ -245,6 +247,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     await Promise.race([Promise.all(outputDone), delay(OUTPUT_DRAIN_MS)]);
     if (child && this.child !== child) return;
     this.child = null;
+    this.emit('exit', { pid: child?.pid ?? null });
     this.stats = null;
     if (this.readyTimer) clearTimeout(this.readyTimer);
     this.readyTimer = null;

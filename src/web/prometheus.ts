@@ -222,27 +222,36 @@ function registerAppFamily(registry: Registry, f: AppFamily): void {
   }
 }
 
+type HistogramData = Awaited<ReturnType<Histogram<string>['get']>>;
+
 /**
  * A histogram whose buckets were counted elsewhere (in the app's processes) and only summed here.
- * prom-client's Histogram can only observe values, so the series are supplied at export instead:
- * its Registry reads getForPromString() when present (v15) and get() otherwise; both are overridden.
+ * prom-client's Histogram can only observe values, so the series are supplied at export instead: its
+ * Registry reads getForPromString() when present (v15) and get() otherwise; both return the preset.
+ * The prometheus test parses this output with the reference parser, so a prom-client change shows there.
  */
 class PresetHistogram extends Histogram<string> {
   constructor(
-    name: string,
-    help: string,
+    private readonly family: string,
+    private readonly helpText: string,
     labelNames: string[],
     private readonly preset: AggregatedSample[],
   ) {
-    super({ name, help, labelNames, registers: [] });
+    super({ name: family, help: helpText, labelNames, registers: [] });
   }
 
-  override async get(): ReturnType<Histogram<string>['get']> {
-    const base = await super.get();
-    return { ...base, values: this.presetValues() };
+  override async get(): Promise<HistogramData> {
+    return {
+      name: this.family,
+      help: this.helpText,
+      // prom-client declares a numeric enum here but uses the string at run time
+      type: 'histogram' as unknown as HistogramData['type'],
+      aggregator: 'sum',
+      values: this.presetValues(),
+    } as HistogramData;
   }
 
-  getForPromString(): ReturnType<Histogram<string>['get']> {
+  getForPromString(): Promise<HistogramData> {
     return this.get();
   }
 
@@ -252,14 +261,14 @@ class PresetHistogram extends Histogram<string> {
       const bounds = [...s.buckets.keys()].filter((b) => Number.isFinite(b)).sort((a, b) => a - b);
       for (const le of bounds)
         values.push({
-          metricName: `${this.name}_bucket`,
+          metricName: `${this.family}_bucket`,
           labels: { ...s.labels, le },
           value: s.buckets.get(le)!,
         });
       const inf = s.buckets.get(Number.POSITIVE_INFINITY) ?? s.count;
-      values.push({ metricName: `${this.name}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: inf });
-      values.push({ metricName: `${this.name}_sum`, labels: s.labels, value: s.sum });
-      values.push({ metricName: `${this.name}_count`, labels: s.labels, value: s.count });
+      values.push({ metricName: `${this.family}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: inf });
+      values.push({ metricName: `${this.family}_sum`, labels: s.labels, value: s.sum });
+      values.push({ metricName: `${this.family}_count`, labels: s.labels, value: s.count });
     }
     return values;
   }

@@ -1,9 +1,80 @@
 // Commands about the daemon itself: ping and kill.
 import type { Command } from 'commander';
 import { printJson } from '../output.js';
-import { withClient } from '../session.js';
+import { DaemonClient } from '../daemon-client.js';
+import { paths, withClient } from '../session.js';
+
+const pidAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * `shoal update`: replaces the running daemon with the installed version. Cluster apps keep serving
+ * (their primaries outlive the daemon and the new one takes them over); fork-mode apps are children of
+ * the daemon itself, so they are stopped gracefully and started again by the new daemon.
+ */
+async function update(client: DaemonClient): Promise<number> {
+  const before = (await client.request('list', {})).processes;
+  const oldPid = client.daemonPid;
+  const oldVersion = client.daemonVersion;
+  const res = await client.request('handover', {});
+  client.close();
+  const deadline = Date.now() + 30_000;
+  while (pidAlive(oldPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  if (res.supervised) {
+    // systemd starts the successor (RestartForceExitStatus); wait for it before starting one ourselves.
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) {
+      try {
+        const c = await DaemonClient.connect(paths(), { autoStart: false });
+        c.close();
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+  const fresh = await DaemonClient.connect(paths(), { autoStart: true });
+  try {
+    const after = (await fresh.request('list', {})).processes;
+    process.stdout.write(
+      `Daemon replaced: pid ${oldPid} (shoal ${oldVersion}) -> pid ${fresh.daemonPid} (shoal ${fresh.daemonVersion})\n`,
+    );
+    for (const name of res.kept) {
+      const was = before.filter((p) => p.name === name).map((p) => p.pid);
+      const now = after.filter((p) => p.name === name).map((p) => p.pid);
+      const same = was.length === now.length && was.every((pid) => now.includes(pid));
+      process.stdout.write(
+        `  ${name}: ${same ? 'kept serving, no worker restarted' : 'taken over; some workers changed'} (${now.length} worker(s))\n`,
+      );
+    }
+    for (const name of res.stopped)
+      process.stdout.write(`  ${name}: fork mode, restarted by the new daemon\n`);
+  } finally {
+    fresh.close();
+  }
+  return 0;
+}
 
 export function registerDaemonCommands(program: Command): void {
+  program
+    .command('update')
+    .description('replace the running daemon with the installed version; cluster apps keep serving')
+    .action(async () =>
+      withClient(update, {
+        autoStart: false,
+        whenNoDaemon: () => {
+          process.stdout.write('No daemon is running; the next command starts the installed version.\n');
+          return 0;
+        },
+      }),
+    );
+
   program
     .command('ping')
     .description('check that the daemon answers (starting it if needed)')

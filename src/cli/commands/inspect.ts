@@ -26,6 +26,20 @@ function describeText(d: ProcessDetail): string {
     ['uptime', formatDuration(d.uptime)],
     ['cpu', `${d.cpu.toFixed(1)}%`],
     ['memory', formatBytes(d.memory)],
+    // Heap and event-loop figures come from the worker preload of Node apps; other apps have none.
+    ...(d.heap_used !== null
+      ? [
+          ['heap', `${formatBytes(d.heap_used)} used of ${formatBytes(d.heap_total ?? 0)}`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
+    ...(d.loop_delay !== null
+      ? [['loop delay', `${(d.loop_delay * 1000).toFixed(1)} ms`] as [string, string]]
+      : []),
+    ['memory limit', c.max_memory_restart ? formatBytes(c.max_memory_restart) : '-'],
+    ['last restart', d.last_restart_reason ?? '-'],
     ['last exit', d.last_exit ? `${d.last_exit.reason} after ${d.last_exit.uptime} ms` : '-'],
     ['next restart', d.next_restart_at ? new Date(d.next_restart_at).toISOString() : '-'],
     ['script', c.script],
@@ -58,6 +72,23 @@ function describeText(d: ProcessDetail): string {
     for (const l of d.recent_stderr) lines.push(`  ${l}`);
   }
   return lines.join('\n');
+}
+
+/** Each app's total over its processes, then each process; a target may span apps (all, a namespace). */
+function describeGrouped(list: ProcessDetail[]): string {
+  const apps = new Map<string, ProcessDetail[]>();
+  for (const d of list) apps.set(d.name, [...(apps.get(d.name) ?? []), d]);
+  const parts: string[] = [];
+  for (const [name, procs] of apps) {
+    const online = procs.filter((p) => p.status === 'online').length;
+    const cpu = procs.reduce((n, p) => n + p.cpu, 0);
+    const memory = procs.reduce((n, p) => n + p.memory, 0);
+    parts.push(
+      `app ${name}: ${procs.length} process(es), ${online} online, cpu ${cpu.toFixed(1)}% total, memory ${formatBytes(memory)} total`,
+    );
+    for (const d of procs) parts.push(describeText(d));
+  }
+  return parts.join('\n\n');
 }
 
 export function registerInspectCommands(program: Command): void {
@@ -95,7 +126,7 @@ export function registerInspectCommands(program: Command): void {
       withClient(async (client) => {
         const { processes } = await client.request('describe', { target });
         if (flags.json) printJson(processes.map(redacted));
-        else process.stdout.write(`${processes.map(describeText).join('\n\n')}\n`);
+        else process.stdout.write(`${describeGrouped(processes)}\n`);
         return 0;
       }),
     );

@@ -1,0 +1,60 @@
+// Commands to watch what runs: monit (full-screen terminal monitor) and dashboard (where the web
+// dashboard is). The monitor's ink/React code is imported only when monit runs, so that every other
+// command starts without loading it.
+import type { Command } from 'commander';
+import { printJson } from '../output.js';
+import { paths, withClient } from '../session.js';
+
+export function registerMonitorCommands(program: Command): void {
+  program
+    .command('monit')
+    .alias('monitor')
+    .description("full-screen monitor: live CPU and memory of every process, and the selected app's logs")
+    .action(async () =>
+      withClient(async (client) => {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          process.stderr.write(
+            'shoal monit needs a terminal; use "shoal ls" or "shoal ls --json" in scripts.\n',
+          );
+          return 1;
+        }
+        const [{ runMonit }, { MonitFeed }] = await Promise.all([
+          import('../monit/monit-app.js'),
+          import('../monit/monit-feed.js'),
+        ]);
+        const feed = new MonitFeed(paths(), client);
+        try {
+          await runMonit(feed);
+        } finally {
+          feed.close();
+        }
+        return 0;
+      }),
+    );
+
+  program
+    .command('dashboard')
+    .alias('web')
+    .description('print the URL of the web dashboard and Prometheus /metrics, and where its token is')
+    .option('--json', 'print {url, metrics_url, token_file} as JSON')
+    .action(async (flags: { json?: boolean }) =>
+      withClient(async (client) => {
+        const { url, token_file } = await client.request('web', {});
+        const metricsUrl = url ? new URL('metrics', url).href : null;
+        if (flags.json) {
+          printJson({ url, metrics_url: metricsUrl, token_file });
+          return url ? 0 : 1;
+        }
+        if (!url) {
+          process.stderr.write(
+            'The dashboard is off: SHOAL_WEB_PORT=0 when the daemon started, or its port was taken (see shoal.log in SHOAL_HOME).\n',
+          );
+          return 1;
+        }
+        process.stdout.write(
+          `Dashboard:  ${url}\nPrometheus: ${metricsUrl}\nToken file: ${token_file} (paste its content in the page to restart, reload, stop or scale)\n`,
+        );
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,53 @@
+// `shoal save`: the daemon's current apps, with their config, base env, instance count and whether they
+// run, written to dump.json. Like PM2, an empty list is refused without --force: an empty dump written
+// by accident (a fresh daemon, a `save` after `kill`) would silently resurrect nothing after a reboot.
+import { availableParallelism } from 'node:os';
+import { ShoalError } from '../../errors.js';
+import type { Result } from '../../protocol/messages.js';
+import { packageVersion } from '../../protocol/version.js';
+import type { AppRunner } from '../app-runner.js';
+import { log } from '../daemon-log.js';
+import { type DumpPaths, writeDump } from './dump-file.js';
+import { CURRENT_DUMP_VERSION, type DumpDocument, type SavedApp } from './dump-schema.js';
+
+/** An app counts as running when any of its processes is meant to run; "errored" too (it may work after a reboot). */
+function savedStatus(app: AppRunner): SavedApp['status'] {
+  const live = app
+    .processes()
+    .some((p) => p.status === 'online' || p.status === 'launching' || p.status === 'errored');
+  return live ? 'running' : 'stopped';
+}
+
+function savedInstances(app: AppRunner): number {
+  const count = app.processes().length;
+  if (count > 0) return count;
+  return app.config.instances === 'max' ? availableParallelism() : app.config.instances;
+}
+
+export function snapshotApps(apps: AppRunner[], now: Date = new Date()): DumpDocument {
+  return {
+    version: CURRENT_DUMP_VERSION,
+    saved_at: now.toISOString(),
+    shoal_version: packageVersion(),
+    apps: apps.map((app) => ({
+      config: app.config,
+      cli_env: app.cliEnv,
+      instances: savedInstances(app),
+      status: savedStatus(app),
+    })),
+  };
+}
+
+export async function saveApps(apps: AppRunner[], paths: DumpPaths, force: boolean): Promise<Result<'save'>> {
+  if (apps.length === 0 && !force) {
+    throw new ShoalError(
+      'SHOAL_ERR_DUMP_EMPTY',
+      `No app is known to the daemon, so "shoal save" would replace ${paths.dumpFile} with an empty list. Start your apps first, or run "shoal save --force" to save an empty list on purpose.`,
+      { file: paths.dumpFile },
+    );
+  }
+  const doc = snapshotApps(apps);
+  await writeDump(paths, doc);
+  log('dump.saved', { file: paths.dumpFile, apps: doc.apps.map((a) => `${a.config.name}:${a.status}`) });
+  return { file: paths.dumpFile, apps: doc.apps.length };
+}

@@ -1,0 +1,110 @@
+// The daemon's live record of what it runs (SHOAL_HOME/state/apps.json), rewritten atomically whenever
+// apps or their processes change. Unlike the dump of `shoal save`, it exists so a daemon that died
+// (kill -9, OOM, crash) can be replaced by one that takes the apps back.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppConfigSchema } from '../../protocol/app-config.js';
+import type { AppRunner } from '../app-runner.js';
+import { log } from '../daemon-log.js';
+import { writeFileAtomic } from '../persistence/atomic-write.js';
+import { bootId, processStartTime } from './boot-id.js';
+
+export const LiveAppSchema = z.object({
+  config: AppConfigSchema,
+  cli_env: z.record(z.string(), z.string()),
+  running: z.boolean(),
+  instances: z.number().int().min(0),
+  /** Fork-mode processes alive when written: a new daemon stops these orphans before restarting the app. */
+  processes: z.array(
+    z.object({ pid: z.number().int(), start_time: z.string().nullable(), kill_signal: z.string() }),
+  ),
+});
+export type LiveApp = z.infer<typeof LiveAppSchema>;
+
+export const LiveStateSchema = z.object({
+  version: z.literal(1),
+  boot_id: z.string(),
+  daemon_pid: z.number().int(),
+  max_id: z.number().int(),
+  apps: z.array(LiveAppSchema),
+});
+export type LiveState = z.infer<typeof LiveStateSchema>;
+
+export const liveStatePath = (stateDir: string) => join(stateDir, 'apps.json');
+
+export function describeApps(apps: AppRunner[]): LiveState {
+  let maxId = -1;
+  const out: LiveApp[] = apps.map((app) => {
+    const procs = app.processes();
+    for (const p of procs) maxId = Math.max(maxId, p.id);
+    return {
+      config: app.config,
+      cli_env: app.cliEnv,
+      running: procs.some((p) => p.status !== 'stopped'),
+      instances: procs.length,
+      processes:
+        app.config.exec_mode === 'fork'
+          ? procs
+              .filter((p) => p.pid !== null)
+              .map((p) => ({
+                pid: p.pid!,
+                start_time: processStartTime(p.pid!),
+                kill_signal: app.config.kill_signal,
+              }))
+          : [],
+    };
+  });
+  return { version: 1, boot_id: bootId(), daemon_pid: process.pid, max_id: maxId, apps: out };
+}
+
+export function readLiveState(stateDir: string): LiveState | null {
+  let raw: string;
+  try {
+    raw = readFileSync(liveStatePath(stateDir), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    return LiveStateSchema.parse(JSON.parse(raw));
+  } catch (err) {
+    log('recovery.state_unreadable', { message: (err as Error).message });
+    return null;
+  }
+}
+
+/** Coalesces bursts of changes into one write, and never runs two writes at once. */
+export class LiveStateWriter {
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly apps: () => AppRunner[],
+    private readonly delayMs = 100,
+  ) {}
+
+  schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.delayMs);
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.writing = this.writing.then(() =>
+      writeFileAtomic(liveStatePath(this.stateDir), JSON.stringify(describeApps(this.apps()))).catch(
+        (err: unknown) => log('recovery.state_write_failed', { message: (err as Error).message }),
+      ),
+    );
+    return this.writing;
+  }
+}

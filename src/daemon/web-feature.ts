@@ -1,0 +1,89 @@
+// Starts the web dashboard and /metrics (src/web/) inside the daemon, on 127.0.0.1:SHOAL_WEB_PORT
+// (default 9716, 0 = off). A port already taken is logged and the daemon goes on without the dashboard:
+// the apps matter more than their charts.
+import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { createToken } from '../web/auth-token.js';
+import { allowedHosts } from '../web/loopback-guard.js';
+import { createRouter, type WebBackend } from '../web/routes.js';
+import { startWebServer, type WebServer } from '../web/server.js';
+import { log } from './daemon-log.js';
+import type { DaemonFeature } from './features.js';
+import type { Supervisor } from './supervisor.js';
+
+export const DEFAULT_WEB_PORT = 9716;
+
+export interface WebEndpoint {
+  url: string | null;
+  token_file: string | null;
+}
+
+/** What the `web` request answers: one dashboard per daemon process, so module state is enough. */
+let endpoint: WebEndpoint = { url: null, token_file: null };
+
+export function webEndpoint(): WebEndpoint {
+  return endpoint;
+}
+
+/** SHOAL_WEB_PORT as a port number, 0 for off, or null when it is not a valid port. */
+export function webPortFromEnv(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return DEFAULT_WEB_PORT;
+  if (!/^\d+$/.test(value.trim())) return null;
+  const port = Number(value);
+  return port <= 65535 ? port : null;
+}
+
+export function webFeature(): DaemonFeature {
+  let server: WebServer | null = null;
+  return {
+    name: 'web',
+    async start({ supervisor, paths }) {
+      const port = webPortFromEnv(process.env.SHOAL_WEB_PORT);
+      if (port === null) {
+        log('web.disabled', { why: `SHOAL_WEB_PORT=${process.env.SHOAL_WEB_PORT} is not a port number` });
+        return;
+      }
+      if (port === 0) {
+        log('web.disabled', { why: 'SHOAL_WEB_PORT=0' });
+        return;
+      }
+      const tokenFile = join(paths.root, 'web-token');
+      const token = createToken(tokenFile);
+      try {
+        const router = createRouter({ backend: backendOf(supervisor), token, hosts: allowedHosts(port) });
+        server = await startWebServer(port, router);
+      } catch (err) {
+        rmSync(tokenFile, { force: true });
+        log('web.listen_failed', { host: '127.0.0.1', port, message: (err as Error).message });
+        return;
+      }
+      endpoint = { url: server.url, token_file: tokenFile };
+      log('web.started', { url: server.url, token_file: tokenFile });
+    },
+    async stop() {
+      endpoint = { url: null, token_file: null };
+      await server?.close();
+      server = null;
+    },
+  };
+}
+
+function backendOf(supervisor: Supervisor): WebBackend {
+  return {
+    sampleIntervalMs: supervisor.sampler.intervalMs,
+    list: () => supervisor.list(),
+    processes: () => supervisor.appRunners().flatMap((a) => a.details()),
+    apps: () =>
+      supervisor.appRunners().map((a) => ({
+        name: a.name,
+        desired: typeof a.config.instances === 'number' ? a.config.instances : availableParallelism(),
+      })),
+    cpuSeconds: (pid) => supervisor.sampler.get(pid)?.cpuSeconds ?? null,
+    logFiles: (target) => supervisor.logFiles(target),
+    restart: (target) => supervisor.restart({ target, update_env: false }),
+    reload: (target) => supervisor.reload(target),
+    stop: (target) => supervisor.stop(target),
+    scale: (name, instances) => supervisor.scale(name, instances),
+  };
+}
