@@ -126,6 +126,44 @@ describe('cli basics', () => {
     assert.equal((await home.run(['kill'])).code, 0);
   });
 
+  it('lists an app with autostart off as stopped, and starts it by name', async (t) => {
+    const home = createHome(t);
+    const { writeFileSync } = await import('node:fs');
+    const file = join(home.dir, 'apps.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apps: [
+          { name: 'later', script: fixture('forever.js'), autostart: false },
+          {
+            name: 'laterc',
+            script: fixture('http-hello.js'),
+            instances: 2,
+            autostart: false,
+            env: { PORT: '0' },
+          },
+        ],
+      }),
+    );
+    await home.ok(['start', file]);
+    const list = await home.list();
+    assert.deepEqual(
+      list.map((p) => [p.name, p.status, p.pid]),
+      [
+        ['later', 'stopped', null],
+        ['laterc', 'stopped', null],
+        ['laterc', 'stopped', null],
+      ],
+    );
+    await home.ok(['start', 'later']);
+    await home.ok(['start', 'laterc']);
+    const started = await home.list();
+    assert.ok(
+      started.every((p) => p.status === 'online' && p.pid !== null),
+      JSON.stringify(started),
+    );
+  });
+
   it('starts several instances in fork mode with their own instance ids', async (t) => {
     const home = createHome(t);
     await home.ok(['start', fixture('forever.js'), '--name', 'many', '-i', '3', '--exec-mode', 'fork']);

@@ -14,6 +14,8 @@ export interface AppRunner {
   /** Ids of this app's processes. */
   ids(): number[];
   start(): Promise<void>;
+  /** Creates the app's processes in the stopped state without starting them (autostart: false). */
+  prepare(): void;
   /** Stops the given process ids (all when omitted). */
   stop(ids?: number[]): Promise<void>;
   restart(ids?: number[], update?: { config: AppConfig; cliEnv: Record<string, string> }): Promise<void>;

@@ -157,7 +157,13 @@ export class ClusterApp implements AppRunner {
 
   processes(): ProcessInfo[] {
     const now = Date.now();
-    return this.workers.map((w) => {
+    const known = new Set(this.workers.map((w) => w.id));
+    // Slots without a worker yet (an app registered with autostart off) show as stopped.
+    const workers = [
+      ...this.workers,
+      ...this.slots.filter((s) => !known.has(s.id)).map((s) => idleWorker(s)),
+    ];
+    return workers.map((w) => {
       const sample = this.ctx.sampler.get(w.pid);
       return {
         id: w.id,
@@ -187,7 +193,7 @@ export class ClusterApp implements AppRunner {
   details(): ProcessDetail[] {
     const byId = new Map(this.workers.map((w) => [w.id, w]));
     return this.processes().map((p) => {
-      const w = byId.get(p.id)!;
+      const w = byId.get(p.id) ?? idleWorker({ id: p.id, instance: p.instance });
       return {
         ...p,
         config: this.config,
@@ -247,11 +253,14 @@ export class ClusterApp implements AppRunner {
     return this.primaryStarting;
   }
 
+  prepare(): void {
+    if (this.slots.length > 0) return;
+    const n = this.ctx.resolveInstances(this.config.instances);
+    for (let i = 0; i < n; i++) this.slots.push({ id: this.ctx.nextId(), instance: i });
+  }
+
   private async spawnPrimary(): Promise<void> {
-    if (this.slots.length === 0) {
-      const n = this.ctx.resolveInstances(this.config.instances);
-      for (let i = 0; i < n; i++) this.slots.push({ id: this.ctx.nextId(), instance: i });
-    }
+    this.prepare();
     const files = this.files;
     this.writeSpec();
     rmSync(files.socket, { force: true });
@@ -420,4 +429,26 @@ export class ClusterApp implements AppRunner {
 /** The Node binary that runs the primary and therefore every worker: the app's own when it names one. */
 function nodeBinary(app: AppConfig): string {
   return app.interpreter === 'node' || app.interpreter === 'none' ? process.execPath : app.interpreter;
+}
+
+function idleWorker(slot: Slot): WorkerSnapshot {
+  return {
+    ...slot,
+    pid: null,
+    status: 'stopped',
+    status_reason: 'not started',
+    restarts: 0,
+    unstable_restarts: 0,
+    started_at: null,
+    created_at: Date.now(),
+    last_exit: null,
+    last_restart_reason: null,
+    exits: [],
+    recent_stderr: [],
+    next_restart_at: null,
+    heap_used: null,
+    heap_total: null,
+    loop_delay: null,
+    app_metrics: [],
+  };
 }

@@ -41,9 +41,13 @@ export class ForkApp implements AppRunner {
     return this.procs.map((p) => p.id);
   }
 
-  async start(): Promise<void> {
+  prepare(): void {
     const wanted = this.ctx.resolveInstances(this.config.instances);
     while (this.procs.length < wanted) this.procs.push(this.create(this.procs.length));
+  }
+
+  async start(): Promise<void> {
+    this.prepare();
     for (const p of this.procs) if (p.status === 'stopped' || p.status === 'errored') p.start('started');
     await Promise.all(this.procs.map((p) => (this.config.wait_ready ? p.waitReady() : Promise.resolve())));
   }

@@ -90,7 +90,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       started.push(runner);
       log('app.start', { app: config.name, mode: config.exec_mode, instances: config.instances });
     }
-    await Promise.all(started.map((r) => (r.config.autostart ? r.start() : Promise.resolve())));
+    await Promise.all(
+      started.map((r) => {
+        if (r.config.autostart) return r.start();
+        r.prepare();
+        return Promise.resolve();
+      }),
+    );
     for (const r of started) this.emit('app:added', r);
     this.sampler.tick();
     const names = new Set(req.apps.map((a) => a.name));
