@@ -1,6 +1,6 @@
 // Every error Shoal reports to a user: a stable code, a message the user can act on,
 // and the facts (file, app, key, ...) as fields. Codes never change meaning; retired codes are never reused.
-// docs/errors.md lists every code with how to solve it; test/errors.test.ts keeps the two in sync.
+// docs/errors.md lists every code with how to solve it; test/docs-sync.test.ts keeps the two in sync.
 
 export const ErrorCodes = {
   SHOAL_ERR_CONFIG_INVALID: 'The process file or start options are invalid.',

@@ -1,4 +1,4 @@
-// Every error code is documented with how to solve it, and every documented code exists.
+// Docs stay in sync with the code: every error code documented with how to solve it, every command in docs/cli.md.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -27,5 +27,24 @@ describe('error codes', () => {
     assert.equal(back.message, 'No app named "x".');
     assert.deepEqual(back.details, { app: 'x' });
     assert.equal(ShoalError.from({ code: 'NOT_A_CODE', message: 'm' }).code, 'SHOAL_ERR_INTERNAL');
+  });
+});
+
+describe('command reference', () => {
+  it('documents every command the CLI has', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const help = execFileSync(
+      process.execPath,
+      [new URL('../bin/shoal.js', import.meta.url).pathname, '--help'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const commands = [...help.matchAll(/^ {2}([a-zA-Z]+)[| ]/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
+    assert.ok(commands.length > 20, `found the commands in --help: ${commands.join(', ')}`);
+    const doc = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8');
+    for (const c of commands) assert.match(doc, new RegExp(`^## ${c}$`, 'm'), `docs/cli.md documents ${c}`);
   });
 });
