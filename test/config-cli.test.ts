@@ -71,6 +71,30 @@ describe('process files from the CLI', () => {
     assert.match(res.stderr, /used by one app only.*apps #1 and #2/);
   });
 
+  it('rejects a malformed store or auth setting instead of ignoring it', async (t) => {
+    const home = createHome(t);
+    const file = join(home.dir, 'runtime.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apps: [
+          { name: 'a', script: fixture('forever.js'), store: { backend: 'redis' } },
+          { name: 'b', script: fixture('forever.js'), auth: { secret: 'short' } },
+          {
+            name: 'c',
+            script: fixture('forever.js'),
+            store: { backend: 'redis', url: 'redis://127.0.0.1:6379' },
+          },
+        ],
+      }),
+    );
+    const res = await home.run(['config', file]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /app "a": key "store"/);
+    assert.match(res.stderr, /app "b": key "auth"/);
+    assert.doesNotMatch(res.stderr, /app "c"/);
+  });
+
   it('warns about unknown keys but starts the app', async (t) => {
     const home = createHome(t);
     const file = join(home.dir, 'apps.yaml');

@@ -246,7 +246,7 @@ describe('process file formats', () => {
     const got = app(loaded, 'extras');
     assert.deepEqual(got.extra, {
       store: { backend: 'redis', url: 'redis://localhost:6379' },
-      auth: { secret: 's3cret' },
+      auth: { secret: 'a-shared-secret-of-at-least-32-characters' },
     });
     assert.equal(got.max_restarts, 16);
     assert.equal('colour' in got, false);

@@ -3,7 +3,7 @@
 // verify in every worker; bad tokens get a clean 401; a Redis outage gives a clear 503, then recovers.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -17,30 +17,8 @@ const PASSWORD = 'e2e-password';
 const SHARED_SECRET = 'e2e-shared-secret-for-several-shoal-homes!';
 const E2E = { timeout: 240_000 };
 
-/**
- * These tests need cluster mode with the embedded store hosted by the cluster primary. Say so plainly
- * (instead of failing on timeouts) if this build does not have it.
- */
-function clusterStoreMissing(): string | false {
-  const primary = join(ROOT, 'dist', 'primary', 'main.js');
-  if (!existsSync(primary)) return 'dist/primary/main.js is missing: run `npm run build` (cluster mode)';
-  if (!readFileSync(primary, 'utf8').includes('store-host.js')) {
-    return 'the cluster primary does not host the embedded store yet (StoreHost is not wired in src/primary/main.ts)';
-  }
-  return false;
-}
-const skipCluster = clusterStoreMissing();
-
-/** Fork mode needs the daemon to host each app's embedded store (src/daemon/fork-app.ts). */
-function forkStoreMissing(): string | false {
-  const forkApp = join(ROOT, 'dist', 'daemon', 'fork-app.js');
-  if (!existsSync(forkApp)) return 'dist/daemon/fork-app.js is missing: run `npm run build`';
-  if (!readFileSync(forkApp, 'utf8').includes('store-host.js')) {
-    return 'the daemon does not host the embedded store for fork-mode apps yet (StoreHost is not wired in src/daemon/fork-app.ts)';
-  }
-  return false;
-}
-const skipRedis = skipCluster || redisUnavailable() || false;
+/** Stated reason when redis-server is not installed (.ci/run installs it); null when the Redis tests can run. */
+const skipRedis = redisUnavailable() || false;
 
 interface Reply {
   status: number;
@@ -55,7 +33,7 @@ function request(
   port: number,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; agent?: http.Agent | false } = {},
+  opts: { token?: string; body?: unknown; agent?: http.Agent | false; timeoutMs?: number } = {},
 ): Promise<Reply> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
@@ -66,7 +44,7 @@ function request(
         method,
         path,
         agent: opts.agent ?? false,
-        timeout: 30_000,
+        timeout: opts.timeoutMs ?? 30_000,
         headers: {
           ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
           ...(payload ? { 'content-type': 'application/json' } : {}),
@@ -163,7 +141,9 @@ async function hammer(
   await Promise.all(
     Array.from({ length: total }, async () => {
       try {
-        const res = await request(notes.port, 'POST', '/counter', { token, agent });
+        // A connection handed to a worker at the instant it is SIGKILLed can hang (the primary's copy of
+        // the socket stays open): bounded here, it counts as an error, not an acknowledged write.
+        const res = await request(notes.port, 'POST', '/counter', { token, agent, timeoutMs: 10_000 });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 200) {
           values.push(Number(res.body.value));
@@ -184,7 +164,7 @@ async function counter(notes: Notes, token: string): Promise<number> {
   return Number(res.body.value);
 }
 
-describe('runtime end to end (embedded store)', { skip: skipCluster }, () => {
+describe('runtime end to end (embedded store)', () => {
   it('counts 5,000 concurrent increments from 64 connections over 4 workers exactly', E2E, async (t) => {
     const notes = await startNotes(t, { instances: 4 });
     const { token } = await notes.login('ann');
@@ -318,14 +298,14 @@ async function killWorkerUnderLoad(notes: Notes, user: string): Promise<void> {
   });
 }
 
-describe('runtime end to end (kill -9 a worker)', { skip: skipCluster }, () => {
+describe('runtime end to end (kill -9 a worker)', () => {
   it('loses no acknowledged write on the embedded store', E2E, async (t) => {
     const notes = await startNotes(t, { instances: 2 });
     await killWorkerUnderLoad(notes, 'erin');
   });
 });
 
-describe('runtime end to end (fork mode)', { skip: forkStoreMissing() }, () => {
+describe('runtime end to end (fork mode)', () => {
   it('shares the embedded store between the processes of a fork-mode app', E2E, async (t) => {
     const home = createHome(t);
     await home.ok(['start', fixture('store-counter.mjs'), '--name', 'counter', '-i', '2'], {

@@ -1,5 +1,6 @@
 // One app entry in, one AppConfig out: aliases renamed, keys sorted, types checked, then the script, paths,
 // interpreter, instances and env resolved. Problems are collected, not thrown, so the user sees all of them.
+import { checkExtensionSettings } from './extension-settings.js';
 import { basename, resolve } from 'node:path';
 import { type AppConfig, AppConfigSchema } from '../protocol/app-config.js';
 import { renameAliases } from './compat/aliases.js';
@@ -49,6 +50,7 @@ function normalizeApp(entry: unknown, index: number, ctx: AppContext, problems: 
   const set = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== null && v !== undefined));
   const sorted = sortKeys(renameAliases(set, label, problems), RAW_APP_KEYS, label, problems);
   const raw = parseRaw(sorted.known, label, problems);
+  checkExtensionSettings(sorted.extra, label, problems);
 
   const cwd = resolve(ctx.baseCwd, raw.cwd ?? '.');
   const cwdExists = isDirectory(cwd);

@@ -1,5 +1,6 @@
 // A fork-mode app: N independent processes spawned by the daemon itself, one ManagedProcess each.
 // Reload has no shared listener to hand over in this mode, so it falls back to a rolling restart.
+import { join } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { LogFile as LogFileInfo } from '../protocol/messages.js';
 import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
@@ -7,6 +8,7 @@ import { launchSpec } from '../supervision/launch-spec.js';
 import { LogFileRegistry } from '../supervision/log-file-registry.js';
 import { timestampFormatFor } from '../supervision/log-sink.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
+import { StoreHost } from '../store/store-host.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
 import { forkLauncher } from './fork-launcher.js';
@@ -26,6 +28,8 @@ export interface AppContext {
 export class ForkApp implements AppRunner {
   private procs: ManagedProcess[] = [];
   private readonly files = new LogFileRegistry();
+  /** The app's embedded shared store: in fork mode the daemon hosts it (a cluster app's primary does). */
+  private store: StoreHost | null = null;
 
   constructor(
     public config: AppConfig,
@@ -96,6 +100,8 @@ export class ForkApp implements AppRunner {
     await this.stop();
     await this.releaseFilesOf(this.procs);
     this.procs = [];
+    await this.store?.close();
+    this.store = null;
   }
 
   processes(): ProcessInfo[] {
@@ -151,6 +157,14 @@ export class ForkApp implements AppRunner {
     return p ? launchSpec(p.app, this.cliEnv, { id, instance: p.instance, home: this.ctx.home }).env : null;
   }
 
+  private storeHost(): StoreHost {
+    this.store ??= new StoreHost({
+      snapshotFile: join(this.ctx.home, 'state', `${this.name.replace(/[^a-zA-Z0-9_.-]/g, '-')}.store.json`),
+      log: (event, fields) => log(event, { app: this.name, ...fields }),
+    });
+    return this.store;
+  }
+
   private select(ids?: number[]): ManagedProcess[] {
     return ids ? this.procs.filter((p) => ids.includes(p.id)) : this.procs;
   }
@@ -169,6 +183,13 @@ export class ForkApp implements AppRunner {
     proc.on('transition', (t) => {
       log('transition', { ...t, pid: proc.pid });
       this.ctx.onChange();
+    });
+    proc.on('message', (m) => {
+      const pid = proc.pid;
+      if (pid !== null) this.storeHost().handle({ id: pid, send: (x) => proc.send(x) }, m);
+    });
+    proc.on('exit', ({ pid }) => {
+      if (pid !== null) this.store?.removePeer(pid);
     });
     return proc;
   }

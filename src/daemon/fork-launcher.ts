@@ -53,6 +53,10 @@ class ForkChild implements ChildHandle {
     else this.exitListeners.push(listener);
   }
 
+  send(message: unknown): void {
+    if (this.proc.connected) this.proc.send(message as object, () => {});
+  }
+
   onMessage(listener: (message: unknown) => void): void {
     this.proc.on('message', listener);
   }

@@ -18,7 +18,7 @@ import { serveRpc } from '../protocol/rpc-server.js';
 import { DRAINED, DRAINED_ACK, isMessageOfType } from '../protocol/worker-glue.js';
 import type { z } from 'zod';
 import { log } from './primary-log.js';
-import { StoreHost } from './store-host.js';
+import { StoreHost } from '../store/store-host.js';
 import { replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
 

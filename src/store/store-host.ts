@@ -15,7 +15,7 @@ import {
   StoreRequestSchema,
   type StoreResponse,
 } from '../protocol/store-messages.js';
-import { MemoryStore } from '../store/memory-store.js';
+import { MemoryStore } from './memory-store.js';
 import { readSnapshot, writeSnapshot } from './store-snapshot.js';
 
 export interface StorePeer {

@@ -3,7 +3,7 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { SnapshotEntry } from '../store/memory-store.js';
+import type { SnapshotEntry } from './memory-store.js';
 
 const SnapshotSchema = z.object({
   version: z.literal(1),
