@@ -8,7 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { StoreHost } from '../src/primary/store-host.js';
+import { StoreHost } from '../src/store/store-host.js';
 import { startRedis } from '../test/helpers/redis.js';
 
 const TARGETS = ['embedded', 'redis-store', 'ioredis'] as const;

@@ -2,8 +2,9 @@
 // the app, its figures move, logs stream, the token unlocks actions, and nothing changes without it.
 // A screenshot is written to test-artifacts/dashboard.png on every run, pass or fail.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { request } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -99,6 +100,37 @@ describe('web dashboard', () => {
       // seen and not only read.
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true }).catch(() => {});
     }
+  });
+});
+
+describe('web dashboard settings', () => {
+  it('runs the daemon without the dashboard when its port is taken', async (t) => {
+    const home = createHome(t);
+    const blocker = createServer(() => {});
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    t.after(() => blocker.close());
+    const port = (blocker.address() as AddressInfo).port;
+    await home.ok(['start', fixture('forever.js'), '--name', 'still-runs'], {
+      env: { SHOAL_WEB_PORT: String(port) },
+    });
+    assert.equal((await home.list())[0]?.status, 'online', 'the daemon serves its apps');
+    const res = await home.run(['dashboard', '--json']);
+    assert.equal(res.code, 1);
+    assert.deepEqual(JSON.parse(res.stdout), { url: null, metrics_url: null, token_file: null });
+    assert.match((await home.run(['dashboard'])).stderr, /dashboard is off/);
+    assert.match(readFileSync(join(home.dir, 'shoal.log'), 'utf8'), /web\.listen_failed .*EADDRINUSE/);
+    assert.equal(
+      existsSync(join(home.dir, 'web-token')),
+      false,
+      'no token for a dashboard that does not run',
+    );
+  });
+
+  it('is off with SHOAL_WEB_PORT=0', async (t) => {
+    const home = createHome(t);
+    await home.ok(['ping'], { env: { SHOAL_WEB_PORT: '0' } });
+    assert.equal((await home.run(['dashboard', '--json'])).code, 1);
+    assert.equal(existsSync(join(home.dir, 'web-token')), false);
   });
 });
 

@@ -122,7 +122,7 @@ describe('monitoring', () => {
       'a worker replaced for memory',
       async () =>
         (await home.describe('leaky-cluster')).find((p) => /memory limit/.test(p.last_restart_reason ?? '')),
-      { timeoutMs: 60_000, intervalMs: 300 },
+      { timeoutMs: 30_000, intervalMs: 300 },
     );
     assert.equal(d.mode, 'cluster');
     assert.match(d.last_restart_reason!, /^memory limit: \d+ MB over max_memory_restart 120 MB$/);

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { StoreHost } from '../src/primary/store-host.js';
+import { StoreHost } from '../src/store/store-host.js';
 import type { StoreCall, StoreResponse } from '../src/protocol/store-messages.js';
 import { FakePeer } from './helpers/fake-peer.js';
 

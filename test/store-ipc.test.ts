@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
-import { StoreHost } from '../src/primary/store-host.js';
+import { StoreHost } from '../src/store/store-host.js';
 import { FakePeer } from './helpers/fake-peer.js';
 import { fixture } from './helpers/shoal.js';
 

@@ -103,7 +103,7 @@ export class ClusterApp implements AppRunner {
 
   async replace(id: number, reason: string): Promise<void> {
     if (!this.client) return;
-    await this.request('replace', { id, reason });
+    await this.request('replace', { process_id: id, reason });
   }
 
   async scale(instances: number): Promise<string[]> {

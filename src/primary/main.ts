@@ -137,7 +137,7 @@ const handlers: { [T in keyof typeof Schemas]: (req: Req<T>) => unknown } = {
     }),
   replace: (req) =>
     pool.serialize(async () => {
-      await replaceWorker(pool, req.id, req.reason);
+      await replaceWorker(pool, req.process_id, req.reason);
       return { workers: pool.snapshot() };
     }),
   scale: (req) =>

@@ -66,7 +66,8 @@ export const PrimaryRequestSchemas = {
     cli_env: z.record(z.string(), z.string()).optional(),
   }),
   reload: z.object({ app: AppConfigSchema.optional() }),
-  replace: z.object({ id: z.number().int(), reason: z.string() }),
+  // Never name a payload field v, id or type: those belong to the envelope.
+  replace: z.object({ process_id: z.number().int(), reason: z.string() }),
   scale: z.object({ slots: z.array(SlotSchema) }),
   signal: z.object({ signal: z.string(), ids: z.array(z.number().int()).optional() }),
   /** Stop every worker, then the primary exits. */

@@ -92,7 +92,8 @@ export class RpcClient {
           reject(e);
         },
       });
-      writeFrame(this.socket, { v: this.version, id, type, ...payload });
+      // The envelope goes last so that no payload field can ever overwrite it.
+      writeFrame(this.socket, { ...payload, v: this.version, id, type });
     });
   }
 
