@@ -4,19 +4,11 @@ import { fork } from 'node:child_process';
 import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { ShoalError } from '../errors.js';
 import type { HomePaths } from '../home.js';
+import { isAlive } from '../supervision/process-tree.js';
 
 const DAEMON_ENTRY = new URL('../daemon/main.js', import.meta.url);
 const EXIT_ALREADY_RUNNING = 3;
 const START_TIMEOUT_MS = 15_000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes the socket and pid file of a daemon that is gone, so a new one can take the home. */
 export function clearStaleDaemon(paths: HomePaths): void {
@@ -26,7 +18,7 @@ export function clearStaleDaemon(paths: HomePaths): void {
   } catch {
     // no pid file
   }
-  if (pid !== null && pidAlive(pid)) return;
+  if (pid !== null && isAlive(pid)) return;
   rmSync(paths.pidFile, { force: true });
   rmSync(paths.socket, { force: true });
 }

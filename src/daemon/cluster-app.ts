@@ -21,7 +21,7 @@ import { RpcClient } from '../protocol/rpc-client.js';
 import { ShoalError } from '../errors.js';
 import { instanceEnv } from '../supervision/launch-spec.js';
 import { isAlive } from '../supervision/process-tree.js';
-import { logPath } from '../supervision/log-paths.js';
+import { appLogFiles, logPath } from '../supervision/log-paths.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
 import type { AppContext } from './fork-app.js';
@@ -209,22 +209,7 @@ export class ClusterApp implements AppRunner {
   }
 
   logFiles(): LogFileInfo[] {
-    const seen = new Set<string>();
-    const files: LogFileInfo[] = [];
-    for (const s of this.slots) {
-      for (const stream of ['out', 'err'] as const) {
-        const path = logPath(this.config, this.ctx.logsDir, stream, s.instance);
-        if (path === null || seen.has(path)) continue;
-        seen.add(path);
-        files.push({ app: this.name, id: this.config.merge_logs ? null : s.id, stream, path });
-      }
-    }
-    return files;
-  }
-
-  /** Pids of the workers (for sampling) plus the primary's own. */
-  primaryProcessId(): number | null {
-    return this.primaryPid;
+    return appLogFiles(this.config, this.ctx.logsDir, this.slots);
   }
 
   private async request<T extends PrimaryRequestType>(

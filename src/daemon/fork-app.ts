@@ -12,7 +12,7 @@ import { StoreHost } from '../store/store-host.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
 import { forkLauncher } from './fork-launcher.js';
-import { logPath } from '../supervision/log-paths.js';
+import { appLogFiles, logPath } from '../supervision/log-paths.js';
 import type { MetricsSampler } from './metrics-sampler.js';
 
 export interface AppContext {
@@ -123,17 +123,7 @@ export class ForkApp implements AppRunner {
   }
 
   logFiles(): LogFileInfo[] {
-    const seen = new Set<string>();
-    const files: LogFileInfo[] = [];
-    for (const p of this.procs) {
-      for (const stream of ['out', 'err'] as const) {
-        const path = logPath(this.config, this.ctx.logsDir, stream, p.instance);
-        if (path === null || seen.has(path)) continue;
-        seen.add(path);
-        files.push({ app: this.name, id: this.config.merge_logs ? null : p.id, stream, path });
-      }
-    }
-    return files;
+    return appLogFiles(this.config, this.ctx.logsDir, this.procs);
   }
 
   async replace(id: number, reason: string): Promise<void> {

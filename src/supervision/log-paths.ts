@@ -2,6 +2,7 @@
 // With merge_logs off, each instance gets its own pair (<name>-out-<instance>.log), as in PM2.
 import { join } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
+import type { LogFile as LogFileInfo } from '../protocol/messages.js';
 
 export function isDisabled(path: string | null): boolean {
   return path === '/dev/null' || path === 'NULL';
@@ -23,4 +24,23 @@ export function logPath(
   }
   const safeName = app.name.replace(/[^a-zA-Z0-9_.-]/g, '-');
   return join(logsDir, `${safeName}-${stream === 'out' ? 'out' : 'error'}${suffix}.log`);
+}
+
+/** The distinct log files of an app's processes (one pair when merged), for `shoal logs` and flush. */
+export function appLogFiles(
+  app: AppConfig,
+  logsDir: string,
+  processes: ReadonlyArray<{ id: number; instance: number }>,
+): LogFileInfo[] {
+  const seen = new Set<string>();
+  const files: LogFileInfo[] = [];
+  for (const p of processes) {
+    for (const stream of ['out', 'err'] as const) {
+      const path = logPath(app, logsDir, stream, p.instance);
+      if (path === null || seen.has(path)) continue;
+      seen.add(path);
+      files.push({ app: app.name, id: app.merge_logs ? null : p.id, stream, path });
+    }
+  }
+  return files;
 }

@@ -3,15 +3,7 @@ import type { Command } from 'commander';
 import { printJson } from '../output.js';
 import { DaemonClient } from '../daemon-client.js';
 import { paths, withClient } from '../session.js';
-
-const pidAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { isAlive } from '../../supervision/process-tree.js';
 
 /**
  * `shoal update`: replaces the running daemon with the installed version. Cluster apps keep serving
@@ -25,7 +17,7 @@ async function update(client: DaemonClient): Promise<number> {
   const res = await client.request('handover', {});
   client.close();
   const deadline = Date.now() + 30_000;
-  while (pidAlive(oldPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  while (isAlive(oldPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   if (res.supervised) {
     // systemd starts the successor (RestartForceExitStatus); wait for it before starting one ourselves.
     const until = Date.now() + 20_000;

@@ -13,6 +13,7 @@ import { initScriptFor, installInitScript, isRoot, removeInitScript } from '../s
 import { shQuote } from '../startup/openrc-script.js';
 import { type StartupTarget, startupTarget } from '../startup/startup-target.js';
 import { paths, run, withClient } from '../session.js';
+import { isAlive } from '../../supervision/process-tree.js';
 
 /** The daemon's entry, run in this process by `shoal daemon --foreground` (see daemon-launch.ts for the background way). */
 const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
@@ -215,7 +216,7 @@ async function stopServiceDaemon(): Promise<never> {
         `Stopped ${res.stopped} process(es); waiting for the daemon (pid ${mainPid}) to exit\n`,
       );
       const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && pidAlive(mainPid)) await new Promise((r) => setTimeout(r, 50));
+      while (Date.now() < deadline && isAlive(mainPid)) await new Promise((r) => setTimeout(r, 50));
       return 0;
     },
     {
@@ -226,15 +227,6 @@ async function stopServiceDaemon(): Promise<never> {
       },
     },
   );
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function registerProcessControl(program: Command): void {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isAlive } from '../../supervision/process-tree.js';
 
 /** fsync of a directory makes a rename in it durable; some filesystems refuse it, which is harmless. */
 async function syncDir(dir: string): Promise<void> {
@@ -77,15 +78,6 @@ export async function backupFileAtomic(path: string, backup: string, mode = 0o60
   await syncDir(dirname(backup));
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes temp files that writers of path killed mid-write left behind (their pid is gone). */
 export async function removeStaleTemps(path: string): Promise<void> {
   const base = basename(path);
@@ -98,7 +90,7 @@ export async function removeStaleTemps(path: string): Promise<void> {
   }
   for (const name of names) {
     const m = pattern.exec(name);
-    if (!m || m[1] !== base || pidAlive(Number(m[2]))) continue;
+    if (!m || m[1] !== base || isAlive(Number(m[2]))) continue;
     await rm(join(dirname(path), name), { force: true });
   }
 }
