@@ -180,20 +180,24 @@ export function registerProcessCommands(program: Command): void {
     .option('--merge-logs', 'one log file for all instances (default)')
     .option('-c, --cron <pattern>', 'cron pattern for periodic restarts')
     .option('--json', 'print the started processes as JSON')
-    .action(async (target: string, args: string[], flags: StartFlags) =>
-      withClient(async (client) => {
+    .action(async (target: string, args: string[], flags: StartFlags) => {
+      // Load the validator while the daemon starts (a separate process): a cold start waits for both,
+      // not one after the other.
+      const configModule = import('../../config/index.js');
+      configModule.catch(() => {});
+      return withClient(async (client) => {
         if (!isProcessFile(target) && (await knownApp(client, target))) {
           const res = await client.request('restart', { target });
           printProcesses(res.processes, flags.json);
           return 0;
         }
-        const apps = await appsToStart(target, args, flags);
+        const apps = await configModule.then(() => appsToStart(target, args, flags));
         const res = await client.request('start', { apps, cli_env: cliEnv() });
         printMessages(res.messages);
         printProcesses(res.processes, flags.json);
         return 0;
-      }),
-    );
+      });
+    });
 
   program
     .command('stop')
