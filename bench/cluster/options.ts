@@ -16,6 +16,9 @@ export interface BenchOptions {
   clients: number;
   loadProcs: number;
   generator: Generator;
+  /** A throughput window in which other processes used more than this share of the machine is retried. */
+  maxNoise: number;
+  noiseRetries: number;
   reloads: number;
   crashRuns: number;
   cliRuns: number;
@@ -32,11 +35,13 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [flags]   (or: node bench/run.js [flags] after npm run build)
   --workers N        cluster workers for every cluster figure (default: this machine's cores)
-  --runs N           throughput runs per configuration and mode (default 3)
+  --runs N           throughput runs per configuration and mode (default 5)
   --window-ms N      throughput measuring window (default 5000), after --warmup-ms (default 1000)
   --clients N        concurrent clients of the load generator (default 8)
   --load-procs N     generator processes sharing those clients (default 1)
   --generator K      throughput generator: raw (bare sockets, default) or helper (test/helpers/load.ts)
+  --max-noise P      retry a throughput window in which other processes used more than P % of the
+                     machine (default 15), at most --noise-retries N times (default 3); the quietest is kept
   --reloads N        reloads per reload case (default 3)
   --crash-runs N     kill -9 runs per manager (default 5)
   --cli-runs N       runs per CLI timing (default 7); --cold-runs N cold starts (default 5)
@@ -69,6 +74,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       clients: { type: 'string' },
       'load-procs': { type: 'string' },
       generator: { type: 'string' },
+      'max-noise': { type: 'string' },
+      'noise-retries': { type: 'string' },
       reloads: { type: 'string' },
       'crash-runs': { type: 'string' },
       'cli-runs': { type: 'string' },
@@ -97,12 +104,14 @@ export function parseOptions(argv: string[]): BenchOptions {
     throw new Error(`--only: unknown part(s) ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
   return {
     workers: int('workers', values.workers, os.availableParallelism()),
-    runs: int('runs', values.runs, 3),
+    runs: int('runs', values.runs, 5),
     warmupMs: int('warmup-ms', values['warmup-ms'], 1000, 0),
     windowMs: int('window-ms', values['window-ms'], 5000, 500),
     clients: int('clients', values.clients, 8),
     loadProcs: int('load-procs', values['load-procs'], 1),
     generator,
+    maxNoise: int('max-noise', values['max-noise'], 15, 0) / 100,
+    noiseRetries: int('noise-retries', values['noise-retries'], 3, 0),
     reloads: int('reloads', values.reloads, 3),
     crashRuns: int('crash-runs', values['crash-runs'], 5),
     cliRuns: int('cli-runs', values['cli-runs'], 7),

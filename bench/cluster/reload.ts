@@ -123,7 +123,7 @@ export function reloadTable(r: ReloadResult): Table {
   const rows = RELOAD_CASES.flatMap((c) =>
     (['pm2', 'shoal'] as const).map((kind) => {
       const run = r.runs.find((x) => x.manager === kind && x.case === c.key);
-      if (!run) return [c.label, kind, 'not run', '', '', '', ''];
+      if (!run) return [c.label, kind, 'not run', '', '', '', '', ''];
       const kinds = Object.entries(run.errors)
         .map(([k, v]) => `${v} ${k}`)
         .join(', ');
@@ -133,6 +133,7 @@ export function reloadTable(r: ReloadResult): Table {
         `${fmtInt(run.failed)}${run.failed > 0 ? ` (${kinds})` : ''}`,
         fmtInt(run.ok + run.failed),
         `${((100 * run.failed) / Math.max(1, run.ok + run.failed)).toFixed(2)} %`,
+        fmtInt(run.loadMs > 0 ? (run.ok * 1000) / run.loadMs : null),
         fmtMs(run.medianReloadMs),
         run.badReloads.length === 0 ? 'ok' : run.badReloads.join('; '),
       ];
@@ -146,13 +147,15 @@ export function reloadTable(r: ReloadResult): Table {
       'failed requests',
       'total requests',
       'failed %',
+      'req/s over the run',
       'reload wall (median)',
       'reloads',
     ],
     rows,
     notes: [
       `${r.clients} clients of test/helpers/load.ts (Node http, one request at a time each, 5 s timeout) in a separate ` +
-        'process; about 1 s of load before, between and after the reloads. "reload wall" is the `reload` command ' +
+        'process, from before the first reload to 1 s after the last (so the runs differ in length: "req/s over the ' +
+        'run" compares them). "reload wall" is the `reload` command ' +
         'from spawn to exit; "reloads ok" means the command succeeded and every worker had a new pid and was online after it.',
     ],
   };

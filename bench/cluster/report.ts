@@ -18,10 +18,14 @@ export interface PartRecord {
   /** ISO time the part started. */
   at: string;
   durationMs: number;
-  /** 1-minute load average when the part started. */
+  /** 1-minute load average when the part started and when it ended. */
   loadavg: number;
-  /** Share of the machine used by processes outside the bench over the whole part (0..1). */
-  foreignCpu: number | null;
+  loadavgEnd?: number;
+  /**
+   * Busy share of the whole machine over the part (0..1), this bench's own processes included: many of
+   * them (CLI calls, daemons) live shorter than the part, so the part cannot subtract its own share.
+   */
+  machineBusy: number | null;
   result?: unknown;
   error?: string;
   /** Results file this part was taken from, when merged from an earlier run. */
@@ -39,7 +43,9 @@ export interface BenchResults {
 }
 
 export const RESULTS_MD = join(ROOT, 'bench', 'RESULTS.md');
-const ANALYSIS = join(ROOT, 'bench', 'cluster', 'analysis.md');
+/** Hand-written reading of the figures, one file per section (no "## " headings inside). */
+const notesFile = (section: string) =>
+  join(ROOT, 'bench', 'cluster', 'notes', `${section.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.md`);
 
 export function tableOf(part: Part, result: unknown): Table {
   switch (part) {
@@ -104,6 +110,12 @@ export function targetChecks(parts: BenchResults['parts']): string[] {
         out.push(
           `${r.shoalVsPm2 >= 1 ? 'met' : 'MISSED'}: throughput >= PM2, ${m} (Shoal/PM2 ${fmtRatio(r.shoalVsPm2)})`,
         );
+      const c = tp.cpuRatios?.[m];
+      if (c && c.shoalVsRaw !== null && c.shoalVsPm2 !== null)
+        out.push(
+          `evidence: server CPU per request, ${m}: Shoal/raw cluster ${fmtRatio(c.shoalVsRaw)}, ` +
+            `Shoal/PM2 ${fmtRatio(c.shoalVsPm2)} (lower is cheaper)`,
+        );
     }
   }
   const rl = parts.reload?.result as ReloadResult | undefined;
@@ -154,10 +166,11 @@ function provenance(r: BenchResults, parts: Part[]): string {
   for (const p of parts) {
     const rec = r.parts[p];
     if (!rec) continue;
-    const foreign = rec.foreignCpu === null ? 'n/a' : `${Math.round(rec.foreignCpu * 100)} %`;
+    const busy = (rec.machineBusy ?? null) === null ? 'n/a' : `${Math.round(rec.machineBusy! * 100)} %`;
     lines.push(
       `- ${p}: measured ${rec.at.replace('T', ' ').slice(0, 16)} UTC${rec.from ? ` (from ${rec.from})` : ''}, ` +
-        `${Math.round(rec.durationMs / 1000)} s, load average ${rec.loadavg} at start, other processes used ${foreign} of the machine meanwhile` +
+        `${Math.round(rec.durationMs / 1000)} s, load average ${rec.loadavg} at start and ${rec.loadavgEnd ?? 'n/a'} at the end, ` +
+        `machine ${busy} busy (this bench included)` +
         `${rec.error ? `; FAILED: ${rec.error}` : ''}`,
     );
   }
@@ -173,8 +186,9 @@ function sectionText(r: BenchResults, s: (typeof SECTIONS)[number]): string {
   if (s.title === 'Cluster mode') {
     const checks = targetChecks(r.parts);
     if (checks.length > 0) body.push('### Targets', '', ...checks.map((c) => `- ${c}`), '');
-    if (existsSync(ANALYSIS)) body.push(readFileSync(ANALYSIS, 'utf8').trim(), '');
   }
+  const notes = notesFile(s.title);
+  if (existsSync(notes)) body.push(readFileSync(notes, 'utf8').trim(), '');
   return `${body.join('\n').trimEnd()}\n`;
 }
 

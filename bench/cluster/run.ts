@@ -91,8 +91,8 @@ async function main(opts: BenchOptions): Promise<number> {
     const rec: PartRecord = {
       at: at.toISOString(),
       durationMs: 0,
-      loadavg: os.loadavg()[0]!,
-      foreignCpu: null,
+      loadavg: Math.round(os.loadavg()[0]! * 100) / 100,
+      machineBusy: null,
     };
     noise.begin();
     try {
@@ -109,7 +109,8 @@ async function main(opts: BenchOptions): Promise<number> {
     }
     noise.end();
     rec.durationMs = performance.now() - t0;
-    rec.foreignCpu = noise.result?.foreign ?? null;
+    rec.machineBusy = noise.result?.machineBusy ?? null;
+    rec.loadavgEnd = Math.round(os.loadavg()[0]! * 100) / 100;
     results.parts[part] = rec;
     if (rec.result) log(`\n${textTable(tableOf(part, rec.result))}`);
   }

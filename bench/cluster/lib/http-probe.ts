@@ -1,7 +1,7 @@
 // One-shot HTTP probes of the hello app: which pid answered (its body is "hello from <pid>"), over a new
 // connection each time so the primary's round-robin spreads the probes across workers.
 import http from 'node:http';
-import { nowMs, sleep, waitFor } from './processes.js';
+import { nowMs, waitFor } from './processes.js';
 
 /** The pid that answered GET / on port, or null on any error or non-200 answer. */
 export function probePid(port: number, timeoutMs = 2000): Promise<number | null> {
@@ -49,24 +49,39 @@ export async function waitForWorkers(port: number, count: number, timeoutMs = 30
 }
 
 /**
- * Probes every intervalMs until a pid outside `known` answers; resolves with the time (performance.now())
- * of that answer, or null at the deadline. stop() ends it early.
+ * Starts a probe every intervalMs, without waiting for the earlier ones (a probe whose connection went to
+ * the dying worker can hang until its timeout, and must not hold the next ones back), until a pid outside
+ * `known` answers; resolves with the time (performance.now()) of that answer, or null at the deadline.
+ * stop() ends it early.
  */
 export function watchForNewPid(
   port: number,
   known: ReadonlySet<number>,
   opts: { intervalMs: number; timeoutMs: number },
 ): { done: Promise<{ at: number; pid: number } | null>; stop: () => void } {
+  const MAX_IN_FLIGHT = 32;
   let stopped = false;
+  let inFlight = 0;
   const deadline = nowMs() + opts.timeoutMs;
-  const done = (async () => {
-    while (!stopped && nowMs() < deadline) {
-      const pid = await probePid(port, 1000);
-      if (pid !== null && !known.has(pid)) return { at: nowMs(), pid };
-      await sleep(opts.intervalMs);
-    }
-    return null;
-  })();
+  const done = new Promise<{ at: number; pid: number } | null>((resolve) => {
+    const finish = (value: { at: number; pid: number } | null) => {
+      stopped = true;
+      resolve(value);
+    };
+    const tick = () => {
+      if (stopped) return;
+      if (nowMs() > deadline) return finish(null);
+      if (inFlight < MAX_IN_FLIGHT) {
+        inFlight += 1;
+        void probePid(port, 2000).then((pid) => {
+          inFlight -= 1;
+          if (!stopped && pid !== null && !known.has(pid)) finish({ at: nowMs(), pid });
+        });
+      }
+      setTimeout(tick, opts.intervalMs);
+    };
+    tick();
+  });
   return {
     done,
     stop: () => {

@@ -139,6 +139,10 @@ export class RemoteLoad {
     for (const p of this.procs) p.kill();
     this.unregister();
   }
+
+  get pids(): number[] {
+    return this.procs.map((p) => p.child.pid).filter((pid): pid is number => pid !== undefined);
+  }
 }
 
 /** Measures steady-state throughput: warm up, then count responses over a timed window. */
@@ -147,8 +151,14 @@ export async function measureWindow(
   procs: number,
   warmupMs: number,
   windowMs: number,
-  during?: { begin(): void; end(): void },
-): Promise<{ rps: number; generatorCpu: number; failed: number; errors: Record<string, number> }> {
+  during?: { begin(): void; end(exclude: readonly number[]): void },
+): Promise<{
+  rps: number;
+  requests: number;
+  generatorCpu: number;
+  failed: number;
+  errors: Record<string, number>;
+}> {
   const load = await RemoteLoad.start(options, procs);
   try {
     await load.waitForResponses(1, 10_000);
@@ -157,11 +167,12 @@ export async function measureWindow(
     during?.begin();
     await sleep(windowMs);
     const b = await load.mark();
-    during?.end();
+    during?.end([process.pid, ...load.pids]);
     const res = await load.stop();
     const seconds = (b.at - a.at) / 1000;
     return {
       rps: (b.ok - a.ok) / seconds,
+      requests: b.ok - a.ok,
       // Share of one core the generator(s) used in the window (1 = a full core).
       generatorCpu: (b.cpuMs - a.cpuMs) / (b.at - a.at),
       failed: res.failed,

@@ -1,7 +1,7 @@
 // What the figures were measured on, and how busy the machine was meanwhile: the CPU share used by
 // processes that are not this bench's (other engineers' tests, say) during a measurement window.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { markedPids, ROOT } from './processes.js';
@@ -47,61 +47,87 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+/** Machine-wide ticks from /proc/stat: busy (everything but idle and iowait) and total. */
 function machineTicks(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]!
-    .trim()
-    .split(/\s+/)
-    .slice(1, 9)
-    .map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = fields[3]! + fields[4]!;
-  return { busy: total - idle, total };
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - f[4]!, total };
 }
 
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]); // utime + stime (fields 14 and 15)
-  } catch {
-    return 0;
+const PF_KTHREAD = 0x00200000;
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux this runs on). */
+const CLK_TCK = 100;
+
+/**
+ * CPU ticks of every user-space process: own time plus the time of children it has reaped, so a
+ * short-lived process (a test's CLI call) still shows through its parent. Kernel threads are left out:
+ * softirq work for our own loopback traffic lands there.
+ */
+function processTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // After "pid (comm) ": state=0 ppid=1 ... flags=6 ... utime=11 stime=12 cutime=13 cstime=14
+      if ((Number(f[6]) & PF_KTHREAD) !== 0) continue;
+      ticks.set(Number(name), Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]));
+    } catch {
+      // exited meanwhile
+    }
   }
+  return ticks;
 }
 
 /**
  * Samples CPU use between begin() and end(): the whole machine's busy share, and the share used by
- * processes outside this bench run (1 = every core busy). Short-lived foreign processes are included
- * (machine total minus ours), short-lived processes of ours that exit within the window are not
- * subtracted, which the throughput windows do not have.
+ * user-space processes outside this bench run (1 = every core busy). A foreign process that ends inside
+ * the window shows through its parent once reaped; ours are left out by pid.
  */
 export class NoiseSampler {
-  private start: { machine: { busy: number; total: number }; ours: Map<number, number> } | null = null;
-  result: { machineBusy: number; foreign: number } | null = null;
-
-  private ours(): Map<number, number> {
-    const m = new Map<number, number>();
-    for (const pid of [process.pid, ...markedPids()]) m.set(pid, processTicks(pid));
-    return m;
-  }
+  private start: { machine: { busy: number; total: number }; procs: Map<number, number> } | null = null;
+  result: {
+    machineBusy: number;
+    foreign: number;
+    /** CPU ms used by this run's processes other than `exclude` (the server side of a throughput window). */
+    oursMs: number;
+  } | null = null;
 
   begin(): void {
-    this.start = { machine: machineTicks(), ours: this.ours() };
+    this.start = { machine: machineTicks(), procs: processTicks() };
   }
 
-  end(): void {
+  /** `exclude`: our own pids that are not part of what is measured (the runner, the load generators). */
+  end(exclude: readonly number[] = []): void {
     if (!this.start) return;
     const machine = machineTicks();
-    const ours = this.ours();
-    let oursDelta = 0;
-    for (const [pid, ticks] of ours) oursDelta += ticks - (this.start.ours.get(pid) ?? 0);
+    const procs = processTicks();
+    const ours = new Set([process.pid, ...markedPids()]);
+    const skip = new Set(exclude);
+    let foreign = 0;
+    let oursAll = 0;
+    let oursTicks = 0;
+    for (const [pid, ticks] of procs) {
+      const delta = Math.max(0, ticks - (this.start.procs.get(pid) ?? 0));
+      if (!ours.has(pid)) foreign += delta;
+      else {
+        oursAll += delta;
+        if (!skip.has(pid)) oursTicks += delta;
+      }
+    }
     const total = machine.total - this.start.machine.total;
     const busy = machine.busy - this.start.machine.busy;
+    // The per-process sum over-counts when a foreign parent reaps a long-lived child inside the window
+    // (the child's whole life lands in cutime at once); machine busy minus ours over-counts by the kernel's
+    // softirq work for our own traffic. Both are upper bounds: keep the smaller.
+    const upper = Math.max(0, busy - oursAll);
     this.result =
       total > 0
         ? {
             machineBusy: busy / total,
-            foreign: Math.max(0, (busy - oursDelta) / total),
+            foreign: Math.min(foreign, upper) / total,
+            oursMs: (oursTicks * 1000) / CLK_TCK,
           }
         : null;
   }
