@@ -18,6 +18,10 @@ export function registerMonitorCommands(program: Command): void {
           );
           return 1;
         }
+        // ink renders only a final frame when it thinks it runs in CI (CI or CONTINUOUS_INTEGRATION set);
+        // monit was asked for in a terminal, so it must draw live whatever the environment says.
+        delete process.env.CI;
+        delete process.env.CONTINUOUS_INTEGRATION;
         const [{ runMonit }, { MonitFeed }] = await Promise.all([
           import('../monit/monit-app.js'),
           import('../monit/monit-feed.js'),
