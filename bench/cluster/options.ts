@@ -3,6 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Generator } from './lib/load-child.js';
+import { MODES, type Mode, TARGETS, type TargetName } from './throughput.js';
 import { ROOT } from './lib/processes.js';
 
 export const PARTS = ['throughput', 'reload', 'crash', 'cli', 'memory', 'logs'] as const;
@@ -16,6 +17,9 @@ export interface BenchOptions {
   clients: number;
   loadProcs: number;
   generator: Generator;
+  /** Throughput configurations and load modes to measure (all by default; fewer for a focused A/B). */
+  targets: TargetName[];
+  modes: Mode[];
   /** A throughput window in which other processes used more than this share of the machine is retried. */
   maxNoise: number;
   noiseRetries: number;
@@ -40,6 +44,8 @@ export const USAGE = `Usage: npm run bench -- [flags]   (or: node bench/run.js [
   --clients N        concurrent clients of the load generator (default 8)
   --load-procs N     generator processes sharing those clients (default 1)
   --generator K      throughput generator: raw (bare sockets, default) or helper (test/helpers/load.ts)
+  --targets a,b      throughput configurations: ${TARGETS.join(', ')} (default: all)
+  --modes a,b        throughput load: keep-alive, new-connection (default: both)
   --max-noise P      retry a throughput window in which other processes used more than P % of the
                      machine (default 15), at most --noise-retries N times (default 3); the quietest is kept
   --reloads N        reloads per reload case (default 3)
@@ -62,6 +68,16 @@ function int(name: string, value: string | undefined, fallback: number, min = 1)
   return n;
 }
 
+function list<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T[] {
+  if (value === undefined) return [...allowed];
+  const items = value.split(',').map((s) => s.trim());
+  const bad = items.filter((i) => !(allowed as readonly string[]).includes(i));
+  if (bad.length > 0 || items.length === 0) {
+    throw new Error(`--${name}: unknown ${bad.join(', ')}; choose from ${allowed.join(', ')}`);
+  }
+  return items as T[];
+}
+
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -74,6 +90,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       clients: { type: 'string' },
       'load-procs': { type: 'string' },
       generator: { type: 'string' },
+      targets: { type: 'string' },
+      modes: { type: 'string' },
       'max-noise': { type: 'string' },
       'noise-retries': { type: 'string' },
       reloads: { type: 'string' },
@@ -98,6 +116,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (generator !== 'raw' && generator !== 'helper') {
     throw new Error(`--generator expects raw or helper, got "${generator}"`);
   }
+  const targets = list('targets', values.targets, TARGETS);
+  const modes = list('modes', values.modes?.replace(/new-connection/g, 'new connection'), MODES);
   const only = (values.only?.split(',').map((s) => s.trim()) ?? [...PARTS]) as Part[];
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0)
@@ -110,6 +130,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     clients: int('clients', values.clients, 8),
     loadProcs: int('load-procs', values['load-procs'], 1),
     generator,
+    targets,
+    modes,
     maxNoise: int('max-noise', values['max-noise'], 15, 0) / 100,
     noiseRetries: int('noise-retries', values['noise-retries'], 3, 0),
     reloads: int('reloads', values.reloads, 3),

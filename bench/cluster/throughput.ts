@@ -112,11 +112,12 @@ export async function measureThroughput(ctx: PartContext): Promise<ThroughputRes
   const { opts } = ctx;
   const runs = emptyRuns();
   for (let round = 0; round < opts.runs; round++) {
-    const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]!);
+    const chosen = opts.targets;
+    const order = chosen.map((_, i) => chosen[(i + round) % chosen.length]!);
     for (const target of order) {
       const running = await startTarget(target, ctx);
       try {
-        for (const mode of MODES) {
+        for (const mode of opts.modes) {
           // On a shared machine, noise comes in bursts: retry a noisy window a few times, keep the quietest.
           let best: WindowResult | null = null;
           let attempts = 0;
@@ -206,6 +207,7 @@ export function throughputTable(r: ThroughputResult): Table {
   for (const mode of MODES) {
     for (const t of TARGETS) {
       const all = r.runs[t][mode];
+      if (all.length === 0) continue;
       const failed = all.reduce((a, w) => a + w.failed, 0);
       const gen = median(all.map((w) => w.generatorCpu));
       const foreign = median(all.filter((w) => w.foreignCpu !== null).map((w) => w.foreignCpu!));
@@ -222,7 +224,7 @@ export function throughputTable(r: ThroughputResult): Table {
       ]);
     }
   }
-  const notes = MODES.map((m) => {
+  const notes = MODES.filter((m) => TARGETS.some((t) => r.runs[t][m].length > 0)).map((m) => {
     const x = r.ratios[m];
     const c = r.cpuRatios?.[m];
     return (
