@@ -106,7 +106,10 @@ describe('store api on Redis', { skip }, () => {
         });
         assert.ok(Date.now() - started < 5_000, 'failed within the timeout');
       }
-      assert.equal(stderr.filter((l) => l.includes('is unavailable')).length, 1, 'one log line per outage');
+      // The client notices the lost connection on its own schedule: wait for the line, then count it.
+      const outageLines = () => stderr.filter((l) => l.includes('is unavailable')).length;
+      await waitFor('the outage to be logged', () => outageLines() >= 1, { timeoutMs: 10_000 });
+      assert.equal(outageLines(), 1, 'one log line per outage');
     } finally {
       await redis.start();
     }
