@@ -1,6 +1,7 @@
 // Crash to serving: kill -9 one cluster worker and time (a) until the manager's JSON list shows a
 // replacement online (the list polled every 20 ms, as an operator's script would), and (b) until a pid
-// that was not there before answers HTTP (probed every 5 ms, new connection each). A second pass probes
+// that was not there before answers HTTP (a new probe every 5 ms on a new connection, not waiting for the
+// earlier ones). A second pass probes
 // HTTP only: the list polling costs a CPU-heavy CLI process per poll, which itself slows the restart.
 import { waitForWorkers, watchForNewPid } from './lib/http-probe.js';
 import { createManager, type Manager, type ManagerKind, startCluster, waitOnline } from './lib/managers.js';
@@ -120,7 +121,8 @@ export function crashTable(r: CrashResult): Table {
     notes: [
       `${r.workers} workers, no load. The JSON list (\`shoal ls --json\` / \`pm2 jlist\`) is polled every ${LIST_INTERVAL_MS} ms ` +
         'after the previous call returned, so its figure includes one CLI call (see CLI speed); HTTP is probed every ' +
-        `${PROBE_INTERVAL_MS} ms with a new connection. Runs: [each, in ms].`,
+        `${PROBE_INTERVAL_MS} ms with a new connection, without waiting for earlier probes (one routed to the dying ` +
+        'worker can hang until its timeout). Runs: [each, in ms].',
     ],
   };
 }

@@ -34,6 +34,8 @@ export interface BenchOptions {
   /** Measure a private copy of the built CLI (default when --shoal-bin is not given). */
   snapshot: boolean;
   merge: string | null;
+  /** Measure nothing: print the tables of this results file and rewrite RESULTS.md from it. */
+  reportFrom: string | null;
   writeMd: boolean;
 }
 
@@ -58,6 +60,7 @@ export const USAGE = `Usage: npm run bench -- [flags]   (or: node bench/run.js [
                      taken at start, so a concurrent \`npm run build\` cannot change it mid-run)
   --no-snapshot      measure bin/shoal.js of this tree in place
   --merge FILE       take the parts this run skips from an earlier results JSON when writing RESULTS.md
+  --report-from FILE measure nothing: print FILE's tables and rewrite RESULTS.md from it
   --no-md            do not rewrite bench/RESULTS.md`;
 
 function int(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -104,6 +107,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'shoal-bin': { type: 'string' },
       'no-snapshot': { type: 'boolean' },
       merge: { type: 'string' },
+      'report-from': { type: 'string' },
       'no-md': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -144,6 +148,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     shoalBin: values['shoal-bin'] ?? join(ROOT, 'bin', 'shoal.js'),
     snapshot: values['shoal-bin'] === undefined && !values['no-snapshot'],
     merge: values.merge ?? null,
+    reportFrom: values['report-from'] ?? null,
     writeMd: !values['no-md'],
   };
 }

@@ -58,7 +58,24 @@ function loadMerged(file: string | null): BenchResults['parts'] {
   return parts;
 }
 
+/** --report-from: the tables and RESULTS.md sections of an earlier run, nothing measured. */
+function report(file: string, writeMd: boolean): number {
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  for (const p of PARTS) {
+    const rec = results.parts[p];
+    if (rec?.result) log(`\n${textTable(tableOf(p, rec.result))}`);
+  }
+  const checks = targetChecks(results.parts);
+  if (checks.length > 0) log(`\n== Targets\n${checks.map((c) => `   ${c}`).join('\n')}`);
+  if (writeMd) {
+    writeResultsMd(results);
+    log(`\nrewrote this bench's sections of bench/RESULTS.md from ${file}`);
+  }
+  return 0;
+}
+
 async function main(opts: BenchOptions): Promise<number> {
+  if (opts.reportFrom !== null) return report(opts.reportFrom, opts.writeMd);
   const startedAt = new Date();
   const machine = machineInfo();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
