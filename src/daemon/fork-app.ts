@@ -8,6 +8,7 @@ import { launchSpec } from '../supervision/launch-spec.js';
 import { LogFileRegistry } from '../supervision/log-file-registry.js';
 import { timestampFormatFor } from '../supervision/log-sink.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
+import { isStoreMessage } from '../protocol/store-wire.js';
 import { StoreHost } from '../store/store-host.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
@@ -176,7 +177,9 @@ export class ForkApp implements AppRunner {
     });
     proc.on('message', (m) => {
       const pid = proc.pid;
-      if (pid !== null) this.storeHost().handle({ id: pid, send: (x) => proc.send(x) }, m);
+      // The store host (and its timers) exists only once the app actually uses the store.
+      if (pid !== null && isStoreMessage(m))
+        this.storeHost().handle({ id: pid, send: (x) => proc.send(x) }, m);
     });
     proc.on('exit', ({ pid }) => {
       if (pid !== null) this.store?.removePeer(pid);

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { ExitInfo, ProcessInfo } from '../protocol/process-info.js';
+import { isMessageOfType } from '../protocol/worker-glue.js';
 import { type StatsMessage, StatsMessageSchema } from '../protocol/worker-messages.js';
 import { type ChildHandle, type ExitEvent, isReadyMessage, type Launcher } from './child-handle.js';
 import { now } from './clock.js';
@@ -199,8 +200,11 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     }
     child.onMessage((message) => {
       if (isReadyMessage(message) && this.child === child) this.confirmReady(child, 'ready signal received');
-      const stats = StatsMessageSchema.safeParse(message);
-      if (stats.success && this.child === child) this.stats = stats.data;
+      // Validate only the periodic stats report: store requests and app messages pass here at high rates.
+      if (isMessageOfType(message, 'shoal:stats') && this.child === child) {
+        const stats = StatsMessageSchema.safeParse(message);
+        if (stats.success) this.stats = stats.data;
+      }
       this.emit('message', message);
     });
     child.onExit((exit) => this.handleExit(child, exit, outputDone));
