@@ -1,10 +1,11 @@
 // The daemon survives misbehaving apps and clients, replaces a dead predecessor, and refuses other versions clearly.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createHome, fixture, pidAlive, waitFor } from './helpers/shoal.js';
+import { BIN, createHome, fixture, pidAlive, waitFor } from './helpers/shoal.js';
 
 function exchange(socketPath: string, payload: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -79,6 +80,36 @@ describe('daemon robustness', () => {
     writeFileSync(join(home.dir, 'shoal.pid'), '999999\n');
     writeFileSync(join(home.dir, 'shoal.sock'), 'junk');
     assert.equal((await home.run(['ping'])).code, 0);
+  });
+
+  it('runs one daemon when many commands and a foreground daemon start it at the same instant', async (t) => {
+    const home = createHome(t);
+    const foreground = spawn(process.execPath, [BIN, 'daemon', '--foreground'], {
+      env: home.env(),
+      stdio: 'ignore',
+    });
+    t.after(() => foreground.kill('SIGKILL'));
+    const pings = await Promise.all(Array.from({ length: 6 }, () => home.run(['ping', '--json'])));
+    const pids = new Set(
+      pings.map((p) => {
+        assert.equal(p.code, 0, p.stderr);
+        return (JSON.parse(p.stdout) as { pid: number }).pid;
+      }),
+    );
+    assert.equal(pids.size, 1, `every command reached the same daemon, not ${[...pids].join(', ')}`);
+    const [pid] = [...pids] as [number];
+    assert.equal(home.daemonPid(), pid);
+    if (pid !== foreground.pid) {
+      const code = foreground.exitCode ?? (await new Promise((r) => foreground.once('exit', r)));
+      assert.equal(code, 3, 'the foreground daemon that lost the race says another one serves');
+    }
+    // The losers gave way before doing anything: the log shows exactly one start.
+    const starts = () =>
+      readFileSync(join(home.dir, 'shoal.log'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(' daemon.started '));
+    await waitFor('the start to be logged', () => starts().length > 0);
+    assert.equal(starts().length, 1, starts().join('\n'));
   });
 
   it('keeps running while apps throw, flood output, exit in a loop and ignore SIGINT', async (t) => {

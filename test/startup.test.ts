@@ -159,11 +159,12 @@ describe('startup', () => {
     });
     t.after(() => daemon.kill('SIGKILL'));
     const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+    // Any CLI command before then would start a background daemon of its own (which wins the home lock).
+    await waitFor('the foreground daemon to serve', () => home.daemonPid() === daemon.pid);
     await waitFor('the saved app to be resurrected', async () => {
       const list = await home.list();
       return list.length === 1 && list[0]?.name === 'boot-app' && list[0].status === 'online';
     });
-    assert.equal(home.daemonPid(), daemon.pid, 'the foreground process is the daemon');
 
     const second = await home.run(['daemon', '--foreground']);
     assert.equal(second.code, 3);

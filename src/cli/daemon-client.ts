@@ -5,10 +5,11 @@ import { ensureHome, type HomePaths } from '../home.js';
 import type { RequestPayload, RequestType, Result } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
-import { clearStaleDaemon, launchDaemon } from './daemon-launch.js';
+import { launchDaemon } from './daemon-launch.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const PEER = 'The daemon';
+const DAEMON_SOCKET_WAIT_MS = 15_000;
 
 function tryConnect(path: string): Promise<RpcClient | null> {
   return RpcClient.connect(path, { version: PROTOCOL_VERSION, peerName: PEER }).catch(() => null);
@@ -34,9 +35,14 @@ export class DaemonClient {
         );
       }
       ensureHome(paths);
-      clearStaleDaemon(paths);
       await launchDaemon(paths);
+      // Ours is up, or another daemon for this home (started at the same moment) is: wait for its socket.
+      const deadline = Date.now() + DAEMON_SOCKET_WAIT_MS;
       rpc = await tryConnect(paths.socket);
+      while (!rpc && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        rpc = await tryConnect(paths.socket);
+      }
       if (!rpc) {
         throw new ShoalError(
           'SHOAL_ERR_DAEMON_UNREACHABLE',

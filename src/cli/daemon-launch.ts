@@ -1,27 +1,14 @@
 // Starting the daemon in the background: detached, its output in SHOAL_HOME/shoal.log, an IPC channel
-// only for the "ready" handshake. Stale pid files and sockets left by a dead daemon are replaced.
+// only for the "ready" handshake. The daemon itself replaces the pid file and socket of a dead one, under
+// its home lock (daemon/home-lock.ts), so a starter never removes the socket of a daemon just coming up.
 import { fork } from 'node:child_process';
-import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { ShoalError } from '../errors.js';
 import type { HomePaths } from '../home.js';
-import { isAlive } from '../supervision/process-tree.js';
 
 const DAEMON_ENTRY = new URL('../daemon/main.js', import.meta.url);
 const EXIT_ALREADY_RUNNING = 3;
 const START_TIMEOUT_MS = 15_000;
-
-/** Removes the socket and pid file of a daemon that is gone, so a new one can take the home. */
-export function clearStaleDaemon(paths: HomePaths): void {
-  let pid: number | null = null;
-  try {
-    pid = Number(readFileSync(paths.pidFile, 'utf8').trim()) || null;
-  } catch {
-    // no pid file
-  }
-  if (pid !== null && isAlive(pid)) return;
-  rmSync(paths.pidFile, { force: true });
-  rmSync(paths.socket, { force: true });
-}
 
 export function launchDaemon(paths: HomePaths): Promise<void> {
   const logFd = openSync(paths.daemonLog, 'a', 0o600);

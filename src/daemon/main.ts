@@ -6,6 +6,7 @@ import { ensureHome, homePaths, shoalHome } from '../home.js';
 import type { ParsedRequest, RequestType } from '../protocol/messages.js';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
 import { ClusterApp } from './cluster-app.js';
+import { acquireHomeLock } from './home-lock.js';
 import { startControlServer } from './control-server.js';
 import { daemonFeatures } from './features.js';
 import { flushLiveState, freezeLiveState } from './recovery/recovery-feature.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const paths = homePaths(shoalHome());
   ensureHome(paths);
   openDaemonLog(paths.daemonLog);
-  if (await socketAnswers(paths.socket)) {
+  if ((await acquireHomeLock(paths.root)) === 'held-elsewhere' || (await socketAnswers(paths.socket))) {
     log('daemon.already_running', { socket: paths.socket });
     process.send?.({ type: 'already-running' });
     process.exit(EXIT_ALREADY_RUNNING);
