@@ -56,7 +56,11 @@ function spawnNode(
   script: string,
   env: Record<string, string>,
 ): { child: ChildProcess; stop(): Promise<void> } {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+    detached: true,
+  });
   const unregister = onCleanup(`node ${script}`, () => child.kill('SIGKILL'));
   return {
     child,

@@ -3,7 +3,7 @@
 // idle keep-alive sockets once they stayed idle a moment, then run the app's shutdown hooks.
 import { type IncomingMessage, Server as HttpServer, type ServerResponse } from 'node:http';
 import type net from 'node:net';
-import { servers, socketsOf } from './server-tracker.js';
+import { openSockets, servers } from './server-tracker.js';
 
 /** An idle keep-alive socket gets this long to bring one more request (answered with Connection: close). */
 const IDLE_GRACE_MS = 250;
@@ -19,8 +19,14 @@ function drainHttp(server: HttpServer): void {
   server.prependListener('request', markClosing);
   // Node's close() would drop idle keep-alive sockets at once, racing a request the client may be
   // sending on one right now; we close them ourselves after a grace period instead.
+  const closeIdleNow = server.closeIdleConnections.bind(server);
   server.closeIdleConnections = () => {};
-  for (const socket of socketsOf.get(server) ?? []) {
+  const sockets = openSockets(server);
+  if (sockets === null) {
+    setTimeout(closeIdleNow, IDLE_GRACE_MS).unref();
+    return;
+  }
+  for (const socket of sockets) {
     const s = socket as SocketWithResponse;
     const res = s._httpMessage;
     if (res) {
@@ -55,5 +61,7 @@ export function drainServers(deadline: number): Promise<void> {
 
 /** At the deadline, whatever is still open goes, so the process can exit on its own terms. */
 export function destroyRemainingSockets(): void {
-  for (const server of servers) for (const s of socketsOf.get(server) ?? []) s.destroy();
+  for (const server of servers) {
+    if (server instanceof HttpServer) for (const s of openSockets(server) ?? []) s.destroy();
+  }
 }
