@@ -68,7 +68,10 @@ describe('prometheus metrics', () => {
     const { url } = JSON.parse((await home.ok(['dashboard', '--json'])).stdout) as { url: string };
     assert.equal(url, `http://127.0.0.1:${port}/`);
     const metricsUrl = new URL('metrics', url).href;
-    await waitFor('both processes sampled', async () => (await home.list()).every((p) => p.memory > 0));
+    // A sample taken while a process is still being exec'd reads a few KB; wait for Node-sized ones.
+    await waitFor('both processes sampled', async () =>
+      (await home.list()).every((p) => p.memory > 1_000_000),
+    );
 
     const first = await scrape(metricsUrl);
     assert.match(first.type ?? '', /^text\/plain; version=0\.0\.4/);
