@@ -86,9 +86,15 @@ describe('daemon robustness', () => {
     const home = createHome(t);
     const foreground = spawn(process.execPath, [BIN, 'daemon', '--foreground'], {
       env: home.env(),
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     t.after(() => foreground.kill('SIGKILL'));
+    let foregroundErr = '';
+    foreground.stderr?.on('data', (d) => {
+      foregroundErr += d;
+    });
+    // 'close' comes after the process exited and its stderr was read to the end.
+    const closed = new Promise<number | null>((r) => foreground.once('close', (code) => r(code)));
     const pings = await Promise.all(Array.from({ length: 6 }, () => home.run(['ping', '--json'])));
     const pids = new Set(
       pings.map((p) => {
@@ -100,8 +106,9 @@ describe('daemon robustness', () => {
     const [pid] = [...pids] as [number];
     assert.equal(home.daemonPid(), pid);
     if (pid !== foreground.pid) {
-      const code = foreground.exitCode ?? (await new Promise((r) => foreground.once('exit', r)));
-      assert.equal(code, 3, 'the foreground daemon that lost the race says another one serves');
+      const code = await closed;
+      assert.equal(code, 3, 'the foreground daemon that lost the race exits 3');
+      assert.match(foregroundErr, /another daemon serves .* this one exits/);
     }
     // The losers gave way before doing anything: the log shows exactly one start.
     const starts = () =>

@@ -15,6 +15,17 @@ function tryConnect(path: string): Promise<RpcClient | null> {
   return RpcClient.connect(path, { version: PROTOCOL_VERSION, peerName: PEER }).catch(() => null);
 }
 
+/** Connects as soon as a daemon listens on path, trying until timeoutMs has passed. */
+async function connectWithin(path: string, timeoutMs: number): Promise<RpcClient | null> {
+  const deadline = Date.now() + timeoutMs;
+  let rpc = await tryConnect(path);
+  while (!rpc && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    rpc = await tryConnect(path);
+  }
+  return rpc;
+}
+
 export class DaemonClient {
   daemonVersion = '';
   daemonPid = 0;
@@ -37,12 +48,7 @@ export class DaemonClient {
       ensureHome(paths);
       await launchDaemon(paths);
       // Ours is up, or another daemon for this home (started at the same moment) is: wait for its socket.
-      const deadline = Date.now() + DAEMON_SOCKET_WAIT_MS;
-      rpc = await tryConnect(paths.socket);
-      while (!rpc && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        rpc = await tryConnect(paths.socket);
-      }
+      rpc = await connectWithin(paths.socket, DAEMON_SOCKET_WAIT_MS);
       if (!rpc) {
         throw new ShoalError(
           'SHOAL_ERR_DAEMON_UNREACHABLE',
@@ -53,6 +59,13 @@ export class DaemonClient {
     const client = new DaemonClient(rpc);
     await client.hello();
     return client;
+  }
+
+  /** Waits up to timeoutMs for a daemon started by someone else (systemd, another CLI) to answer. */
+  static async waitUntilServing(paths: HomePaths, timeoutMs: number): Promise<boolean> {
+    const rpc = await connectWithin(paths.socket, timeoutMs);
+    rpc?.close();
+    return rpc !== null;
   }
 
   private async hello(): Promise<void> {

@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   openDaemonLog(paths.daemonLog);
   if ((await acquireHomeLock(paths.root)) === 'held-elsewhere' || (await socketAnswers(paths.socket))) {
     log('daemon.already_running', { socket: paths.socket });
-    process.send?.({ type: 'already-running' });
+    if (process.send) process.send({ type: 'already-running' });
+    // Run in the foreground (an init system's ExecStart): say so where its journal looks.
+    else
+      process.stderr.write(`shoal: another daemon serves ${paths.root} (or is starting); this one exits.\n`);
     process.exit(EXIT_ALREADY_RUNNING);
   }
 

@@ -54,6 +54,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Resolves true once pid is gone, false if it is still alive after timeoutMs. */
+export async function waitForExit(pid: number, timeoutMs: number, pollMs = 25): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  return true;
+}
+
 /** Sends signal to pid and each of extra, ignoring the ones already gone. */
 export function signalAll(pids: Iterable<number>, signal: NodeJS.Signals): void {
   for (const pid of pids) {

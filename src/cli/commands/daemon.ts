@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { printJson } from '../output.js';
 import { DaemonClient } from '../daemon-client.js';
 import { paths, withClient } from '../session.js';
-import { isAlive } from '../../supervision/process-tree.js';
+import { waitForExit } from '../../supervision/process-tree.js';
 
 /**
  * `shoal update`: replaces the running daemon with the installed version. Cluster apps keep serving
@@ -16,21 +16,9 @@ async function update(client: DaemonClient): Promise<number> {
   const oldVersion = client.daemonVersion;
   const res = await client.request('handover', {});
   client.close();
-  const deadline = Date.now() + 30_000;
-  while (isAlive(oldPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  if (res.supervised) {
-    // systemd starts the successor (RestartForceExitStatus); wait for it before starting one ourselves.
-    const until = Date.now() + 20_000;
-    while (Date.now() < until) {
-      try {
-        const c = await DaemonClient.connect(paths(), { autoStart: false });
-        c.close();
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  }
+  await waitForExit(oldPid, 30_000);
+  // systemd starts the successor (RestartForceExitStatus); wait for it before starting one ourselves.
+  if (res.supervised) await DaemonClient.waitUntilServing(paths(), 20_000);
   const fresh = await DaemonClient.connect(paths(), { autoStart: true });
   try {
     const after = (await fresh.request('list', {})).processes;

@@ -13,7 +13,7 @@ import { initScriptFor, installInitScript, isRoot, removeInitScript } from '../s
 import { shQuote } from '../startup/openrc-script.js';
 import { type StartupTarget, startupTarget } from '../startup/startup-target.js';
 import { paths, run, withClient } from '../session.js';
-import { isAlive } from '../../supervision/process-tree.js';
+import { waitForExit } from '../../supervision/process-tree.js';
 
 /** The daemon's entry, run in this process by `shoal daemon --foreground` (see daemon-launch.ts for the background way). */
 const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
@@ -215,8 +215,7 @@ async function stopServiceDaemon(): Promise<never> {
       process.stdout.write(
         `Stopped ${res.stopped} process(es); waiting for the daemon (pid ${mainPid}) to exit\n`,
       );
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && isAlive(mainPid)) await new Promise((r) => setTimeout(r, 50));
+      await waitForExit(mainPid, 30_000, 50);
       return 0;
     },
     {
