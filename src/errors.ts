@@ -10,12 +10,18 @@ export const ErrorCodes = {
   SHOAL_ERR_APP_NOT_FOUND: 'No app or process matches the given name or id.',
   SHOAL_ERR_DAEMON_UNREACHABLE: 'The daemon is not running or does not answer.',
   SHOAL_ERR_DAEMON_START: 'The daemon could not be started.',
+  SHOAL_ERR_PRIMARY_UNREACHABLE: "A cluster app's primary process is not running or does not answer.",
+  SHOAL_ERR_PRIMARY_UNMANAGED:
+    "A cluster app's primary runs but refused this daemon (another Shoal version, or stuck); it is left as it is.",
   SHOAL_ERR_PROTOCOL_VERSION: 'The CLI and the daemon speak different protocol versions.',
   SHOAL_ERR_PROTOCOL_INVALID: 'A message did not match the protocol.',
+  SHOAL_ERR_REQUEST_TOO_LARGE: 'A request was longer than the protocol allows (8 MiB per message).',
   SHOAL_ERR_TIMEOUT: 'An operation did not finish in time.',
   SHOAL_ERR_SPAWN: 'The process could not be spawned.',
   SHOAL_ERR_RELOAD_FAILED: 'A reload stopped because a new worker did not become ready.',
   SHOAL_ERR_UNSUPPORTED: 'The operation is not supported for this app.',
+  SHOAL_ERR_SCALE_INVALID:
+    'The instance count given to scale is not N, +N, -N or max, or leaves no instance.',
   SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
   SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
   SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',

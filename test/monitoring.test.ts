@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decideMemoryRestart, type MemoryCheckInput } from '../src/daemon/memory-limit.js';
+import { decideMemoryRestart, type MemoryCheckInput } from '../src/daemon/features/memory-limit-policy.js';
 import type { ProcessInfo } from '../src/protocol/process-info.js';
 import { createHome, fixture, waitFor } from './helpers/shoal.js';
 

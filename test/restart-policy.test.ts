@@ -1,11 +1,8 @@
 // The restart policy as a pure function: every branch, no processes.
+import { ExitCodes } from '../src/exit-codes.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  decideRestart,
-  EXIT_CODE_CONFIG_INVALID,
-  type RestartSettings,
-} from '../src/supervision/restart-policy.js';
+import { decideRestart, type RestartSettings } from '../src/supervision/restart-policy.js';
 
 const base: RestartSettings = {
   autorestart: true,
@@ -67,7 +64,7 @@ describe('restart policy', () => {
 
   it('never restarts a process that reports an invalid configuration', () => {
     assert.equal(
-      decideRestart(base, { code: EXIT_CODE_CONFIG_INVALID, signal: null, uptime: 10 }, fresh).action,
+      decideRestart(base, { code: ExitCodes.CONFIG_INVALID, signal: null, uptime: 10 }, fresh).action,
       'give-up',
     );
   });

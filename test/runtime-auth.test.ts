@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { ensureAuthSecretFile } from '../src/daemon/auth-secret.js';
-import { resolveSecret } from '../src/runtime/auth-secret.js';
+import { ensureAuthSecretFile } from '../src/daemon/auth-secret-file.js';
+import { appFiles } from '../src/supervision/app-files.js';
+import { resolveSecret } from '../src/runtime/auth-secret-source.js';
 import { type AuthMiddleware, createAuth } from '../src/runtime/index.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256!';
@@ -82,19 +83,24 @@ describe('auth tokens', () => {
 
 describe('auth secret', () => {
   it('is created once per app, 32 random bytes, private, and never replaced', async (t) => {
-    const state = join(tempDir(t), 'state');
-    const file = ensureAuthSecretFile(state, 'notes');
+    const home = tempDir(t);
+    const state = join(home, 'state');
+    const file = ensureAuthSecretFile(appFiles(home, 'notes').authSecret);
     assert.equal(file, join(state, 'notes.auth-secret'));
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const bytes = readFileSync(file);
     assert.equal(bytes.length, 32);
-    assert.equal(ensureAuthSecretFile(state, 'notes'), file);
+    assert.equal(ensureAuthSecretFile(appFiles(home, 'notes').authSecret), file);
     assert.deepEqual(readFileSync(file), bytes, 'a second call keeps the secret');
-    assert.notDeepEqual(readFileSync(ensureAuthSecretFile(state, 'other')), bytes, 'one secret per app');
+    assert.notDeepEqual(
+      readFileSync(ensureAuthSecretFile(appFiles(home, 'other').authSecret)),
+      bytes,
+      'one secret per app',
+    );
   });
 
   it('is read from SHOAL_AUTH_SECRET, else from SHOAL_AUTH_SECRET_FILE, and a token verifies across instances', async (t) => {
-    const file = ensureAuthSecretFile(tempDir(t), 'app');
+    const file = ensureAuthSecretFile(appFiles(tempDir(t), 'app').authSecret);
     assert.deepEqual(
       await resolveSecret({ SHOAL_AUTH_SECRET_FILE: file }),
       new Uint8Array(readFileSync(file)),

@@ -1,10 +1,10 @@
-// ready() and onShutdown(): delegated to Shoal's glue when present, and under plain node a graceful
+// ready() and onShutdown(): delegated to Shoal's preload hook when present, and under plain node a graceful
 // SIGINT/SIGTERM that runs the hooks (a second signal exits at once).
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
-import { WORKER_GLUE, type WorkerGlue } from '../src/protocol/worker-glue.js';
+import { PRELOAD_HOOK, type PreloadHook } from '../src/protocol/preload-hook.js';
 import { onShutdown } from '../src/runtime/index.js';
 import { fixture, waitFor } from './helpers/shoal.js';
 
@@ -60,17 +60,17 @@ describe('lifecycle', () => {
     assert.ok(Date.now() - second < 4_000);
   });
 
-  it('hands hooks to the glue when Shoal installed one', (t) => {
+  it('hands hooks to the preload hook when Shoal installed one', (t) => {
     const hooks: unknown[] = [];
-    const glue: WorkerGlue = {
+    const glue: PreloadHook = {
       onShutdown: (h) => hooks.push(h),
       setMetricsProvider: () => {},
       draining: false,
     };
     const g = globalThis as Record<symbol, unknown>;
-    g[WORKER_GLUE] = glue;
+    g[PRELOAD_HOOK] = glue;
     t.after(() => {
-      delete g[WORKER_GLUE];
+      delete g[PRELOAD_HOOK];
     });
     const hook = () => {};
     onShutdown(hook);

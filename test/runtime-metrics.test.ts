@@ -1,9 +1,9 @@
 // App metrics: counters, gauges and histograms with labels, serialized in the shape the preload sends
-// (checked against the protocol schema), handed to Shoal's glue, and bounded in cardinality.
+// (checked against the protocol schema), handed to Shoal's preload hook, and bounded in cardinality.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppMetricSchema } from '../src/protocol/app-metrics.js';
-import { WORKER_GLUE, type WorkerGlue } from '../src/protocol/worker-glue.js';
+import { PRELOAD_HOOK, type PreloadHook } from '../src/protocol/preload-hook.js';
 import { createMetrics } from '../src/runtime/metrics.js';
 
 describe('app metrics', () => {
@@ -108,17 +108,17 @@ describe('app metrics', () => {
     assert.match(warnings[0]!, /per_user has 500 label combinations/);
   });
 
-  it('registers its provider on the glue when running under Shoal', (t) => {
+  it('registers its provider on the preload hook when running under Shoal', (t) => {
     let provider: (() => unknown[]) | null = null;
-    const glue: WorkerGlue = {
+    const glue: PreloadHook = {
       onShutdown: () => {},
       setMetricsProvider: (p) => (provider = p),
       draining: false,
     };
     const g = globalThis as Record<symbol, unknown>;
-    g[WORKER_GLUE] = glue;
+    g[PRELOAD_HOOK] = glue;
     t.after(() => {
-      delete g[WORKER_GLUE];
+      delete g[PRELOAD_HOOK];
     });
     const m = createMetrics();
     assert.equal(provider, null, 'nothing registered before the first metric');

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { globToRegExp, watchRules } from '../src/daemon/watch-rules.js';
+import { globToRegExp, watchRules } from '../src/daemon/features/watch-rules.js';
 import { createHome, fixture, type ShoalHome, waitFor } from './helpers/shoal.js';
 
 const WATCH_DELAY_MS = 200;

@@ -2,21 +2,25 @@
 // check versions, send typed requests. Every call is bounded (see protocol/rpc-client.ts).
 import { ShoalError } from '../errors.js';
 import { ensureHome, type HomePaths } from '../home.js';
-import type { RequestPayload, RequestType, Result } from '../protocol/messages.js';
+import type { RequestPayload, RequestType, Result } from '../protocol/channel.js';
+import { CONTROL_PROTOCOL_VERSION, ControlChannel } from '../protocol/control-channel.js';
 import { RpcClient } from '../protocol/rpc-client.js';
-import { PROTOCOL_VERSION, packageVersion } from '../protocol/version.js';
+import { packageVersion } from '../protocol/version.js';
 import { launchDaemon } from './daemon-launch.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
-const PEER = 'The daemon';
+const PEER = 'the daemon';
+
+type Control = RpcClient<ControlChannel>;
+type Type = RequestType<ControlChannel>;
 const DAEMON_SOCKET_WAIT_MS = 15_000;
 
-function tryConnect(path: string): Promise<RpcClient | null> {
-  return RpcClient.connect(path, { version: PROTOCOL_VERSION, peerName: PEER }).catch(() => null);
+function tryConnect(path: string): Promise<Control | null> {
+  return RpcClient.connect(path, { channel: ControlChannel, peerName: PEER }).catch(() => null);
 }
 
 /** Connects as soon as a daemon listens on path, trying until timeoutMs has passed. */
-async function connectWithin(path: string, timeoutMs: number): Promise<RpcClient | null> {
+async function connectWithin(path: string, timeoutMs: number): Promise<Control | null> {
   const deadline = Date.now() + timeoutMs;
   let rpc = await tryConnect(path);
   while (!rpc && Date.now() < deadline) {
@@ -30,7 +34,7 @@ export class DaemonClient {
   daemonVersion = '';
   daemonPid = 0;
 
-  private constructor(private readonly rpc: RpcClient) {}
+  private constructor(private readonly rpc: Control) {}
 
   /** Connects to a running daemon; with autoStart, starts one first when none answers. */
   static async connect(paths: HomePaths, opts: { autoStart: boolean }): Promise<DaemonClient> {
@@ -69,18 +73,18 @@ export class DaemonClient {
   }
 
   private async hello(): Promise<void> {
-    let res: Result<'hello'>;
+    let res: Result<ControlChannel, 'hello'>;
     try {
       res = await this.request(
         'hello',
-        { client_version: packageVersion(), client_protocol: PROTOCOL_VERSION },
+        { client_version: packageVersion(), client_protocol: CONTROL_PROTOCOL_VERSION },
         10_000,
       );
     } catch (err) {
       if (err instanceof ShoalError && err.code === 'SHOAL_ERR_PROTOCOL_VERSION') {
         throw new ShoalError(
           'SHOAL_ERR_PROTOCOL_VERSION',
-          `The running daemon speaks protocol ${String(err.details.daemon_protocol)}, this CLI (shoal ${packageVersion()}) speaks ${PROTOCOL_VERSION}. Run "shoal update" to replace the daemon, or "shoal kill" to stop it.`,
+          `The running daemon speaks protocol ${String(err.details.daemon_protocol)}, this CLI (shoal ${packageVersion()}) speaks ${CONTROL_PROTOCOL_VERSION}. Run "shoal update" to replace the daemon, or "shoal kill" to stop it.`,
           err.details,
         );
       }
@@ -90,12 +94,12 @@ export class DaemonClient {
     this.daemonPid = res.pid;
   }
 
-  request<T extends RequestType>(
+  request<T extends Type>(
     type: T,
-    payload: RequestPayload<T>,
+    payload: RequestPayload<ControlChannel, T>,
     timeoutMs = DEFAULT_TIMEOUT_MS,
-  ): Promise<Result<T>> {
-    return this.rpc.request<Result<T>>(type, payload, timeoutMs);
+  ): Promise<Result<ControlChannel, T>> {
+    return this.rpc.request(type, payload, timeoutMs);
   }
 
   close(): void {

@@ -4,10 +4,11 @@
 import { fork } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { ShoalError } from '../errors.js';
+import { ExitCodes } from '../exit-codes.js';
 import type { HomePaths } from '../home.js';
+import { isDaemonUp } from '../protocol/daemon-start.js';
 
 const DAEMON_ENTRY = new URL('../daemon/main.js', import.meta.url);
-const EXIT_ALREADY_RUNNING = 3;
 const START_TIMEOUT_MS = 15_000;
 
 export function launchDaemon(paths: HomePaths): Promise<void> {
@@ -37,15 +38,14 @@ export function launchDaemon(paths: HomePaths): Promise<void> {
       child.unref();
     };
     child.on('message', (msg) => {
-      const type = (msg as { type?: string }).type;
-      if (type === 'ready' || type === 'already-running') {
+      if (isDaemonUp(msg)) {
         cleanup();
         resolve();
       }
     });
     child.on('exit', (code) => {
       cleanup();
-      if (code === EXIT_ALREADY_RUNNING) resolve();
+      if (code === ExitCodes.ALREADY_RUNNING) resolve();
       else
         reject(
           new ShoalError(

@@ -1,6 +1,7 @@
 // Restarts the daemon decides on by itself (file watch, cron): a cluster app is reloaded (its workers are
 // replaced one by one, no downtime), a fork app has each process restarted with the reason recorded,
 // so that `shoal describe` shows why ("watch: src/app.js changed", "cron_restart 0 3 * * *").
+import { savedAsRunning } from '../supervision/process-state.js';
 import type { AppRunner } from './app-runner.js';
 import { log } from './daemon-log.js';
 
@@ -17,5 +18,5 @@ export async function refreshApp(runner: AppRunner, reason: string): Promise<voi
 
 /** False when every process is stopped (by the user) or the app never started: a watch event leaves it so. */
 export function isMeantToRun(runner: AppRunner): boolean {
-  return runner.processes().some((p) => p.status !== 'stopped' && p.status !== 'stopping');
+  return runner.processes().some((p) => savedAsRunning(p.status));
 }

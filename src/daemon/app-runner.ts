@@ -1,7 +1,7 @@
 // What the daemon needs from an app, whatever its mode: fork apps are run by the daemon itself,
 // cluster apps by their own primary process that the daemon talks to.
 import type { AppConfig } from '../protocol/app-config.js';
-import type { LogFile as LogFileInfo } from '../protocol/messages.js';
+import type { LogFile } from '../protocol/control-channel.js';
 import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
 
 export interface AppRunner {
@@ -26,7 +26,7 @@ export interface AppRunner {
   detach?(): void;
   /** Stops everything and releases files; the runner is unusable afterwards. */
   destroy(): Promise<void>;
-  logFiles(): LogFileInfo[];
+  logFiles(): LogFile[];
   /** Replaces one process gracefully (memory limit, watch): a reload of that worker in cluster mode. */
   replace(id: number, reason: string): Promise<void>;
   /** Sends a signal to the given processes (all when omitted). */

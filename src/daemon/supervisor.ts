@@ -3,21 +3,26 @@
 import { EventEmitter } from 'node:events';
 import { truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import type { AppConfig } from '../protocol/app-config.js';
-import type { LogFile, ParsedRequest, Result } from '../protocol/messages.js';
-import type { ProcessInfo } from '../protocol/process-info.js';
 import { ShoalError } from '../errors.js';
+import type { AppConfig } from '../protocol/app-config.js';
+import type { ParsedRequest, Result } from '../protocol/channel.js';
+import type { ControlChannel, LogFile } from '../protocol/control-channel.js';
+import type { ProcessInfo } from '../protocol/process-info.js';
+import { appFiles } from '../supervision/app-files.js';
+import { isLive } from '../supervision/process-state.js';
+import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
-import { ensureAuthSecretFile } from './auth-secret.js';
+import { ensureAuthSecretFile } from './auth-secret-file.js';
 import { log } from './daemon-log.js';
-import { type AppContext, ForkApp } from './fork-app.js';
+import { ForkApp } from './fork/fork-app.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { resolveTarget } from './targets.js';
 
+type Req<T extends keyof ControlChannel['requests']> = ParsedRequest<ControlChannel, T>;
+type Res<T extends keyof ControlChannel['requests']> = Result<ControlChannel, T>;
+
 export interface SupervisorOptions {
   home: string;
-  logsDir: string;
   sampleIntervalMs: number;
   createClusterApp?: (config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext) => AppRunner;
 }
@@ -42,7 +47,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.sampler = new MetricsSampler(() => this.pids(), opts.sampleIntervalMs);
     this.ctx = {
       home: opts.home,
-      logsDir: opts.logsDir,
       nextId: () => ++this.lastId,
       sampler: this.sampler,
       onChange: () => this.emit('processes:changed'),
@@ -67,13 +71,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       .sort((a, b) => a.id - b.id);
   }
 
-  async start(req: ParsedRequest<'start'>): Promise<Result<'start'>> {
+  async start(req: Req<'start'>): Promise<Res<'start'>> {
     const messages: string[] = [];
     const started: AppRunner[] = [];
     for (const config of req.apps) {
       const existing = this.apps.get(config.name);
       if (existing) {
-        const running = existing.processes().some((p) => p.status === 'online' || p.status === 'launching');
+        const running = existing.processes().some((p) => isLive(p.status));
         if (running) {
           messages.push(
             `${config.name} is already running; use "shoal restart ${config.name}" or "shoal reload".`,
@@ -103,13 +107,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return { processes: this.list().filter((p) => names.has(p.name)), messages };
   }
 
-  async stop(target: string): Promise<Result<'stop'>> {
+  async stop(target: string): Promise<Res<'stop'>> {
     const sel = resolveTarget(target, this.apps.values());
     await Promise.all(sel.map((s) => s.app.stop(s.ids)));
     return { processes: this.selected(sel) };
   }
 
-  async restart(req: ParsedRequest<'restart'>): Promise<Result<'restart'>> {
+  async restart(req: Req<'restart'>): Promise<Res<'restart'>> {
     const sel = resolveTarget(req.target, this.apps.values());
     const messages: string[] = [];
     await Promise.all(
@@ -128,7 +132,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return { processes: this.selected(sel), messages };
   }
 
-  async reload(target: string): Promise<Result<'reload'>> {
+  async reload(target: string): Promise<Res<'reload'>> {
     const sel = resolveTarget(target, this.apps.values());
     const messages: string[] = [];
     // Apps one after another: a reload is about keeping capacity, not about speed.
@@ -137,7 +141,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return { processes: this.selected(sel), messages };
   }
 
-  async scale(name: string, instances: number | string): Promise<Result<'scale'>> {
+  async scale(name: string, instances: number | string): Promise<Res<'scale'>> {
     const app = this.apps.get(name);
     if (!app) {
       const available = [...this.apps.keys()].join(', ') || 'none';
@@ -153,22 +157,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     else if (/^\d+$/.test(instances)) wanted = Number(instances);
     else {
       throw new ShoalError(
-        'SHOAL_ERR_CONFIG_INVALID',
+        'SHOAL_ERR_SCALE_INVALID',
         `Cannot scale ${name} to "${instances}": expected N, +N, -N or max.`,
         {
           app: name,
-          key: 'instances',
+          instances,
         },
       );
     }
     if (wanted < 1) {
       throw new ShoalError(
-        'SHOAL_ERR_CONFIG_INVALID',
+        'SHOAL_ERR_SCALE_INVALID',
         `Cannot scale ${name} to ${wanted}: at least 1 instance (use "shoal stop" to stop it).`,
-        {
-          app: name,
-          key: 'instances',
-        },
+        { app: name, instances },
       );
     }
     const messages = await app.scale(wanted);
@@ -176,7 +177,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return { processes: this.selected([{ app }]), messages };
   }
 
-  async delete(target: string): Promise<Result<'delete'>> {
+  async delete(target: string): Promise<Res<'delete'>> {
     const sel = resolveTarget(target, this.apps.values());
     const before = this.selected(sel);
     for (const s of sel) {
@@ -199,13 +200,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return { processes: before.map((p) => ({ ...p, status: 'stopped' as const, pid: null })) };
   }
 
-  signal(target: string, signal: NodeJS.Signals): Result<'signal'> {
+  signal(target: string, signal: NodeJS.Signals): Res<'signal'> {
     const sel = resolveTarget(target, this.apps.values());
     for (const s of sel) s.app.signal(signal, s.ids);
     return { processes: this.selected(sel) };
   }
 
-  env(target: string): Result<'env'> {
+  env(target: string): Res<'env'> {
     const sel = resolveTarget(target, this.apps.values());
     return {
       processes: sel.flatMap((s) =>
@@ -243,7 +244,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.apps.get(name);
   }
 
-  describe(target: string): Result<'describe'> {
+  describe(target: string): Res<'describe'> {
     const sel = resolveTarget(target, this.apps.values());
     return {
       processes: sel.flatMap((s) => s.app.details().filter((d) => !s.ids || s.ids.includes(d.id))),
@@ -279,7 +280,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   private createRunner(config: AppConfig, cliEnv: Record<string, string>): AppRunner {
     // Before any process starts: every process of the app reads it via SHOAL_AUTH_SECRET_FILE.
-    ensureAuthSecretFile(join(this.opts.home, 'state'), config.name);
+    ensureAuthSecretFile(appFiles(this.opts.home, config.name).authSecret);
     if (config.exec_mode === 'cluster' && this.opts.createClusterApp) {
       return this.opts.createClusterApp(config, cliEnv, this.ctx);
     }

@@ -1,6 +1,7 @@
 // Forks one cluster worker and presents it as a ChildHandle. Stopping a worker asks it to drain over IPC
 // (the injected preload does the work); the kill timer in ManagedProcess is the backstop.
 import cluster, { type Worker } from 'node:cluster';
+import { toApp } from '../protocol/app-messages.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
 import { descendants, isAlive, signalAll } from '../supervision/process-tree.js';
 
@@ -53,8 +54,8 @@ class ClusterChild implements ChildHandle {
     const pid = this.pid;
     if (pid !== null) this.tree = descendants(pid);
     if (this.worker.isConnected()) {
-      this.worker.send({ type: 'shoal:drain', timeout_ms: this.killTimeout, signal }, undefined, () => {});
-      if (viaMessage) this.worker.send('shutdown', undefined, () => {});
+      this.worker.send(toApp.drain(this.killTimeout, signal), undefined, () => {});
+      if (viaMessage) this.worker.send(toApp.shutdown(), undefined, () => {});
     } else if (pid !== null) {
       signalAll([pid], signal);
     }

@@ -3,33 +3,28 @@
 // session, no pipe to it), so the app keeps serving if the daemon dies or is upgraded.
 import cluster from 'node:cluster';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { ShoalError } from '../errors.js';
+import { ExitCodes } from '../exit-codes.js';
+import { isDrained, toApp } from '../protocol/app-messages.js';
+import type { Handlers } from '../protocol/channel.js';
 import { writeFrame } from '../protocol/framing.js';
-import {
-  PRIMARY_PROTOCOL_VERSION,
-  type PrimaryRequestSchemas,
-  PrimaryRequestSchemas as Schemas,
-  PrimarySpecSchema,
-  type SnapshotEvent,
-} from '../protocol/primary-messages.js';
+import { PRIMARY_PROTOCOL_VERSION, PrimaryChannel, type SnapshotEvent } from '../protocol/primary-channel.js';
+import { PrimarySpecSchema } from '../protocol/primary-spec.js';
 import { serveRpc } from '../protocol/rpc-server.js';
-import { DRAINED, DRAINED_ACK, isMessageOfType } from '../protocol/worker-glue.js';
-import type { z } from 'zod';
-import { log } from './primary-log.js';
 import { StoreHost } from '../store/store-host.js';
+import { appFiles } from '../supervision/app-files.js';
+import { mayStart } from '../supervision/process-state.js';
+import { log } from './primary-log.js';
 import { replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
-
-type Req<T extends keyof typeof PrimaryRequestSchemas> = z.output<(typeof PrimaryRequestSchemas)[T]>;
 
 const specPath = process.env.SHOAL_PRIMARY_SPEC;
 if (!specPath) {
   process.stderr.write(
     'shoal primary: SHOAL_PRIMARY_SPEC is not set; the primary is started by the daemon.\n',
   );
-  process.exit(78);
+  process.exit(ExitCodes.CONFIG_INVALID);
 }
 // Workers inherit this process's environment: it must hold only what the app is meant to see.
 delete process.env.SHOAL_PRIMARY_SPEC;
@@ -41,7 +36,6 @@ const pool = new WorkerPool({
   app: spec.app,
   cliEnv: spec.cli_env,
   home: spec.home,
-  logsDir: `${spec.home}/logs`,
   restarts: spec.restarts,
 });
 pool.addSlots(spec.slots);
@@ -57,7 +51,6 @@ function pushSnapshot(): void {
       v: PRIMARY_PROTOCOL_VERSION,
       event: 'snapshot',
       primary_pid: process.pid,
-      app: pool.app,
       workers: pool.snapshot(),
     };
     for (const s of subscribers) writeFrame(s, event);
@@ -66,12 +59,12 @@ function pushSnapshot(): void {
 pool.on('changed', pushSnapshot);
 // The app's embedded shared store lives here, beside the workers that use it (runtime library's store).
 const store = new StoreHost({
-  snapshotFile: join(spec.home, 'state', `${spec.app.name.replace(/[^a-zA-Z0-9_.-]/g, '-')}.store.json`),
+  snapshotFile: appFiles(spec.home, spec.app.name).storeSnapshot,
   log,
 });
 pool.on('message', (proc, message) => {
-  if (isMessageOfType(message, DRAINED)) {
-    proc.send({ type: DRAINED_ACK });
+  if (isDrained(message)) {
+    proc.send(toApp.drainedAck());
     return;
   }
   // Peers are keyed by pid: during a reload the old and the new worker of a slot share the slot's id.
@@ -84,7 +77,7 @@ const statsTimer = setInterval(pushSnapshot, 2000);
 statsTimer.unref();
 
 async function startAll(ids?: number[]): Promise<void> {
-  const procs = pool.select(ids).filter((p) => p.status === 'stopped' || p.status === 'errored');
+  const procs = pool.select(ids).filter((p) => mayStart(p.status));
   for (const p of procs) p.start('started');
   await Promise.all(pool.select(ids).map((p) => p.waitReady()));
 }
@@ -111,7 +104,7 @@ function exitSoon(code: number): void {
   }, 50);
 }
 
-const handlers: { [T in keyof typeof Schemas]: (req: Req<T>) => unknown } = {
+const handlers: Handlers<PrimaryChannel, unknown> = {
   status: () => ({ workers: pool.snapshot() }),
   start: async (req) => {
     await startAll(req.ids);
@@ -173,12 +166,11 @@ const handlers: { [T in keyof typeof Schemas]: (req: Req<T>) => unknown } = {
 
 await serveRpc({
   socketPath: spec.socket,
-  version: PRIMARY_PROTOCOL_VERSION,
-  schemas: Schemas,
-  handle: (type, payload) => {
+  channel: PrimaryChannel,
+  handlers,
+  admit: (type) => {
     if (shuttingDown && type !== 'status')
       throw new ShoalError('SHOAL_ERR_UNSUPPORTED', `${spec.app.name} is shutting down.`);
-    return (handlers[type] as (r: unknown) => unknown)(payload);
   },
   onConnection: (socket) => {
     subscribers.add(socket);

@@ -4,21 +4,20 @@
 import cluster from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
-import type { Slot, WorkerSnapshot } from '../protocol/primary-messages.js';
+import type { Slot, WorkerSnapshot } from '../protocol/primary-channel.js';
 import { instanceEnv, nodeExecArgs } from '../supervision/launch-spec.js';
 import { LogFileRegistry } from '../supervision/log-file-registry.js';
 import { logPath } from '../supervision/log-paths.js';
 import { timestampFormatFor } from '../supervision/log-sink.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
+import { stateOf } from '../supervision/process-view.js';
 import { clusterLauncher } from './cluster-launcher.js';
 import { log } from './primary-log.js';
-import { snapshotOf } from './snapshot.js';
 
 export interface PoolOptions {
   app: AppConfig;
   cliEnv: Record<string, string>;
   home: string;
-  logsDir: string;
   restarts: Record<string, number>;
 }
 
@@ -55,7 +54,7 @@ export class WorkerPool extends EventEmitter<{
   }
 
   snapshot(): WorkerSnapshot[] {
-    return [...this.slots.values()].sort((a, b) => a.instance - b.instance).map(snapshotOf);
+    return [...this.slots.values()].sort((a, b) => a.instance - b.instance).map(stateOf);
   }
 
   select(ids?: number[]): ManagedProcess[] {
@@ -73,8 +72,8 @@ export class WorkerPool extends EventEmitter<{
 
   /** A new process for an existing slot, not yet in the table (reload starts it beside the old one). */
   create(slot: Slot): ManagedProcess {
-    const out = this.files.open(logPath(this.app, this.opts.logsDir, 'out', slot.instance));
-    const err = this.files.open(logPath(this.app, this.opts.logsDir, 'err', slot.instance));
+    const out = this.files.open(logPath(this.app, this.opts.home, 'out', slot.instance));
+    const err = this.files.open(logPath(this.app, this.opts.home, 'err', slot.instance));
     const who = { id: slot.id, instance: slot.instance, home: this.opts.home };
     const proc: ManagedProcess = new ManagedProcess(
       slot.id,
@@ -102,7 +101,7 @@ export class WorkerPool extends EventEmitter<{
   async retire(proc: ManagedProcess, reason: string): Promise<void> {
     await proc.stop(reason);
     for (const stream of ['out', 'err'] as const)
-      await this.files.release(logPath(proc.app, this.opts.logsDir, stream, proc.instance));
+      await this.files.release(logPath(proc.app, this.opts.home, stream, proc.instance));
     this.emit('exit', proc);
   }
 

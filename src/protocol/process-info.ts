@@ -1,4 +1,5 @@
-// How the daemon describes a process to its clients (ls, describe, dashboard, metrics).
+// How the daemon describes a process to its clients (ls, describe, dashboard, metrics). One schema holds
+// every field; the list view, and what a cluster primary reports about a worker, are cut from it.
 import { z } from 'zod';
 import { AppConfigSchema, ExecModeSchema } from './app-config.js';
 import { AppMetricSchema } from './app-metrics.js';
@@ -17,7 +18,19 @@ export const ExitInfoSchema = z.object({
 });
 export type ExitInfo = z.infer<typeof ExitInfoSchema>;
 
-export const ProcessInfoSchema = z.object({
+/** The cluster primary of an app, as `describe` shows it; null in fork mode. */
+export const PrimaryInfoSchema = z.object({
+  pid: z.number().int().nullable(),
+  /** Times the daemon started the primary again after it died. */
+  restarts: z.number().int(),
+  /** Why it was last started again ("cluster primary killed by SIGKILL"), or null. */
+  last_restart_reason: z.string().nullable(),
+  /** Set when the daemon cannot manage the primary (it refused adoption): what happened and what to do. */
+  problem: z.string().nullable(),
+});
+export type PrimaryInfo = z.infer<typeof PrimaryInfoSchema>;
+
+export const ProcessDetailSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   namespace: z.string(),
@@ -44,10 +57,6 @@ export const ProcessInfoSchema = z.object({
   heap_used: z.number().nullable(),
   heap_total: z.number().nullable(),
   loop_delay: z.number().nullable(),
-});
-export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
-
-export const ProcessDetailSchema = ProcessInfoSchema.extend({
   config: AppConfigSchema,
   out_log: z.string().nullable(),
   err_log: z.string().nullable(),
@@ -60,5 +69,48 @@ export const ProcessDetailSchema = ProcessInfoSchema.extend({
   app_metrics: z.array(AppMetricSchema),
   /** Pid of the app's cluster primary (cluster mode), or null. */
   primary_pid: z.number().int().nullable(),
+  primary: PrimaryInfoSchema.nullable(),
 });
 export type ProcessDetail = z.infer<typeof ProcessDetailSchema>;
+
+/** What `shoal ls` shows of a process: the detail without the config, logs and histories. */
+export const ProcessInfoSchema = ProcessDetailSchema.omit({
+  config: true,
+  out_log: true,
+  err_log: true,
+  recent_stderr: true,
+  exits: true,
+  next_restart_at: true,
+  app_metrics: true,
+  primary_pid: true,
+  primary: true,
+});
+export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
+
+/**
+ * What a supervisor knows of one process by itself (the daemon for fork apps, a primary for its workers):
+ * the detail without what the daemon adds (app identity and config, samples from the OS, log paths).
+ */
+export const ProcessStateSchema = ProcessDetailSchema.omit({
+  name: true,
+  namespace: true,
+  mode: true,
+  uptime: true,
+  cpu: true,
+  memory: true,
+  config: true,
+  out_log: true,
+  err_log: true,
+  primary_pid: true,
+  primary: true,
+});
+export type ProcessState = z.infer<typeof ProcessStateSchema>;
+
+const INFO_KEYS = Object.keys(ProcessInfoSchema.shape) as (keyof ProcessInfo)[];
+
+/** The list view of a detail (only the list's fields, so `ls` answers stay small). */
+export function infoOf(detail: ProcessDetail): ProcessInfo {
+  const info: Record<string, unknown> = {};
+  for (const key of INFO_KEYS) info[key] = detail[key];
+  return info as ProcessInfo;
+}

@@ -1,23 +1,37 @@
-// The client side of rpc-server.ts: one connection, requests matched to answers by id, pushed events
-// (frames with an "event" key) handed to a listener. No call waits forever: each is raced against the
-// connection closing and a timeout.
+// The client side of rpc-server.ts for one channel: one connection, requests matched to answers by id,
+// every result checked against the channel's schema before anyone sees it, pushed events (frames with an
+// "event" key) handed to a listener. No call waits forever: each is raced against the connection closing
+// and a timeout, and every error names the peer that failed.
 import { connect, type Socket } from 'node:net';
-import { ShoalError } from '../errors.js';
-import { readFrames, writeFrame } from './framing.js';
+import { type ErrorCode, ShoalError } from '../errors.js';
+import type { Channel, RequestPayload, RequestType, Result } from './channel.js';
 import { parseResponse } from './envelope.js';
+import { readFrames, writeFrame } from './framing.js';
 
-export class RpcClient {
+export interface RpcClientOptions<C extends Channel> {
+  channel: C;
+  /** How errors name the other side: "the daemon", "the primary of api". */
+  peerName: string;
+  onEvent?: (event: unknown) => void;
+  onClose?: () => void;
+  /** Bound on connecting (a socket whose owner is stuck may never accept). */
+  connectTimeoutMs?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+export class RpcClient<C extends Channel> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private closed = false;
+  private readonly unreachable: ErrorCode;
 
   private constructor(
     private readonly socket: Socket,
-    private readonly version: number,
-    private readonly peerName: string,
-    onEvent: (event: unknown) => void,
-    onClose: () => void,
+    private readonly opts: RpcClientOptions<C>,
   ) {
+    this.unreachable = opts.channel.unreachable;
+    const onEvent = opts.onEvent ?? (() => {});
     readFrames(
       socket,
       (frame) => {
@@ -25,39 +39,41 @@ export class RpcClient {
         else this.onResponse(frame);
       },
       (err) =>
-        this.failAll(
-          new ShoalError('SHOAL_ERR_PROTOCOL_INVALID', `${peerName} sent an invalid message: ${err.message}`),
-        ),
+        this.failAll(this.error('SHOAL_ERR_PROTOCOL_INVALID', `sent an invalid message: ${err.message}`)),
     );
     socket.on('error', () => {});
     socket.on('close', () => {
       this.closed = true;
-      this.failAll(
-        new ShoalError('SHOAL_ERR_DAEMON_UNREACHABLE', `${peerName} closed the connection before answering.`),
-      );
-      onClose();
+      this.failAll(this.error(this.unreachable, 'closed the connection before answering.'));
+      opts.onClose?.();
     });
   }
 
-  static connect(
-    path: string,
-    opts: { version: number; peerName: string; onEvent?: (e: unknown) => void; onClose?: () => void },
-  ): Promise<RpcClient> {
+  static connect<C extends Channel>(path: string, opts: RpcClientOptions<C>): Promise<RpcClient<C>> {
     return new Promise((resolve, reject) => {
       const socket = connect(path);
-      socket.once('connect', () => {
-        socket.removeAllListeners('error');
-        resolve(
-          new RpcClient(
-            socket,
-            opts.version,
-            opts.peerName,
-            opts.onEvent ?? (() => {}),
-            opts.onClose ?? (() => {}),
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(
+          new ShoalError(
+            opts.channel.unreachable,
+            `${capitalized(opts.peerName)} did not accept a connection.`,
+            {
+              peer: opts.peerName,
+              socket: path,
+            },
           ),
         );
+      }, opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new RpcClient(socket, opts));
       });
-      socket.once('error', (err) => reject(err));
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
     });
   }
 
@@ -65,27 +81,38 @@ export class RpcClient {
     return this.closed;
   }
 
-  request<R>(type: string, payload: object, timeoutMs: number): Promise<R> {
-    if (this.closed) {
-      return Promise.reject(
-        new ShoalError('SHOAL_ERR_DAEMON_UNREACHABLE', `${this.peerName} is not connected.`),
-      );
-    }
+  request<T extends RequestType<C>>(
+    type: T,
+    payload: RequestPayload<C, T>,
+    timeoutMs: number,
+  ): Promise<Result<C, T>> {
+    if (this.closed) return Promise.reject(this.error(this.unreachable, 'is not connected.'));
     const id = this.nextId++;
-    return new Promise<R>((resolve, reject) => {
+    const schema = this.opts.channel.requests[type]!.result;
+    return new Promise<Result<C, T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(
-          new ShoalError(
+          this.error(
             'SHOAL_ERR_TIMEOUT',
-            `${this.peerName} did not answer "${type}" within ${Math.round(timeoutMs / 1000)} s.`,
+            `did not answer "${type}" within ${Math.round(timeoutMs / 1000)} s.`,
           ),
         );
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: (v) => {
+        resolve: (raw) => {
           clearTimeout(timer);
-          resolve(v as R);
+          const checked = schema.safeParse(raw);
+          if (checked.success) resolve(checked.data as Result<C, T>);
+          else {
+            const issue = checked.error.issues[0];
+            reject(
+              this.error(
+                'SHOAL_ERR_PROTOCOL_INVALID',
+                `answered "${type}" with a result that does not match the protocol (${issue?.path.join('.') || 'result'}: ${issue?.message ?? 'invalid'}).`,
+              ),
+            );
+          }
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -93,7 +120,7 @@ export class RpcClient {
         },
       });
       // The envelope goes last so that no payload field can ever overwrite it.
-      writeFrame(this.socket, { ...payload, v: this.version, id, type });
+      writeFrame(this.socket, { ...(payload as object), v: this.opts.channel.version, id, type });
     });
   }
 
@@ -101,9 +128,18 @@ export class RpcClient {
     this.socket.destroy();
   }
 
+  private error(code: ErrorCode, what: string): ShoalError {
+    return new ShoalError(code, `${capitalized(this.opts.peerName)} ${what}`, { peer: this.opts.peerName });
+  }
+
   private onResponse(frame: unknown): void {
     const msg = parseResponse(frame);
     if (!msg) return;
+    // An error about a message the other side could not read (too long, not JSON) carries no request id.
+    if (msg.id === -1 && !msg.ok) {
+      this.failAll(ShoalError.from(msg.error));
+      return;
+    }
     const waiter = this.pending.get(msg.id);
     if (!waiter) return;
     this.pending.delete(msg.id);
@@ -115,4 +151,8 @@ export class RpcClient {
     for (const w of this.pending.values()) w.reject(err);
     this.pending.clear();
   }
+}
+
+function capitalized(s: string): string {
+  return s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s;
 }

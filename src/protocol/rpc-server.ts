@@ -1,22 +1,25 @@
-// A request/response endpoint on a private Unix socket: newline-delimited JSON, a versioned envelope
-// ({ v, id, type, ...payload } in, { v, id, ok, result | error } out) and a schema per request type.
-// Used by the daemon's control socket and by each cluster primary. Bad input gets an error answer.
+// A request/response endpoint for one channel on a private Unix socket: newline-delimited JSON, a
+// versioned envelope ({ v, id, type, ...payload } in, { v, id, ok, result | error } out), every request
+// checked against the channel's schema before its handler runs. Used by the daemon's control socket and
+// by each cluster primary. Bad input gets a coded error answer, never a crash.
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { z } from 'zod';
 import { ShoalError, toShoalError } from '../errors.js';
-import { readFrames, writeFrame } from './framing.js';
+import type { Channel, Handlers, RequestType } from './channel.js';
+import { LineTooLongError, readFrames, writeFrame } from './framing.js';
 
-export interface RpcServerOptions<S extends Record<string, z.ZodType>> {
+export interface RpcServerOptions<C extends Channel> {
   socketPath: string;
-  version: number;
-  schemas: S;
-  handle: (type: keyof S & string, payload: unknown, socket: Socket) => unknown;
+  channel: C;
+  handlers: Handlers<C, Socket>;
+  /** Runs before every handler; throwing refuses the request (e.g. while shutting down). */
+  admit?: (type: RequestType<C>) => void;
   onConnection?: (socket: Socket) => void;
   onProblem?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-export function serveRpc<S extends Record<string, z.ZodType>>(opts: RpcServerOptions<S>): Promise<Server> {
+export function serveRpc<C extends Channel>(opts: RpcServerOptions<C>): Promise<Server> {
+  const version = opts.channel.version;
   const server = createServer((socket) => {
     socket.on('error', () => {});
     opts.onConnection?.(socket);
@@ -25,11 +28,14 @@ export function serveRpc<S extends Record<string, z.ZodType>>(opts: RpcServerOpt
       (frame) => void answer(socket, frame, opts),
       (err) => {
         opts.onProblem?.('rpc.garbage', { message: err.message });
+        const code =
+          err instanceof LineTooLongError ? 'SHOAL_ERR_REQUEST_TOO_LARGE' : 'SHOAL_ERR_PROTOCOL_INVALID';
+        // id -1: the request could not be read, so its id is unknown; the client fails what it waits for.
         writeFrame(socket, {
-          v: opts.version,
+          v: version,
           id: -1,
           ok: false,
-          error: { code: 'SHOAL_ERR_PROTOCOL_INVALID', message: `Invalid message: ${err.message}` },
+          error: { code, message: `Invalid message: ${err.message}` },
         });
       },
     );
@@ -49,11 +55,12 @@ export function serveRpc<S extends Record<string, z.ZodType>>(opts: RpcServerOpt
   });
 }
 
-async function answer<S extends Record<string, z.ZodType>>(
+async function answer<C extends Channel>(
   socket: Socket,
   frame: unknown,
-  opts: RpcServerOptions<S>,
+  opts: RpcServerOptions<C>,
 ): Promise<void> {
+  const version = opts.channel.version;
   const env = frame as { v?: unknown; id?: unknown; type?: unknown } | null;
   const id = typeof env?.id === 'number' && Number.isInteger(env.id) ? env.id : -1;
   try {
@@ -66,22 +73,22 @@ async function answer<S extends Record<string, z.ZodType>>(
     ) {
       throw new ShoalError('SHOAL_ERR_PROTOCOL_INVALID', 'Invalid message: expected { v, id, type }.');
     }
-    if (env.v !== opts.version) {
+    if (env.v !== version) {
       throw new ShoalError(
         'SHOAL_ERR_PROTOCOL_VERSION',
-        `This end speaks protocol ${opts.version}, the client ${env.v}.`,
+        `This end speaks protocol ${version}, the client ${env.v}.`,
         {
-          daemon_protocol: opts.version,
+          daemon_protocol: version,
           client_protocol: env.v,
         },
       );
     }
     const type = env.type;
-    if (!Object.hasOwn(opts.schemas, type)) {
+    if (!Object.hasOwn(opts.channel.requests, type)) {
       throw new ShoalError('SHOAL_ERR_PROTOCOL_INVALID', `Unknown request type "${type}".`, { type });
     }
     const { v: _v, id: _id, type: _t, ...payload } = frame as Record<string, unknown>;
-    const parsed = opts.schemas[type]!.safeParse(payload);
+    const parsed = opts.channel.requests[type]!.request.safeParse(payload);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       throw new ShoalError(
@@ -90,13 +97,16 @@ async function answer<S extends Record<string, z.ZodType>>(
         { type },
       );
     }
-    const result = await opts.handle(type, parsed.data, socket);
-    writeFrame(socket, { v: opts.version, id, ok: true, result });
+    opts.admit?.(type as RequestType<C>);
+    // The channel's types bind each handler to its request; here the type is only known at run time.
+    const handler = opts.handlers[type as RequestType<C>] as (req: unknown, socket: Socket) => unknown;
+    const result = await handler(parsed.data, socket);
+    writeFrame(socket, { v: version, id, ok: true, result });
   } catch (err) {
     const e = toShoalError(err);
     if (e.code === 'SHOAL_ERR_INTERNAL') {
       opts.onProblem?.('rpc.internal_error', { message: e.message, stack: (err as Error).stack });
     }
-    writeFrame(socket, { v: opts.version, id, ok: false, error: e.toJSON() });
+    writeFrame(socket, { v: version, id, ok: false, error: e.toJSON() });
   }
 }

@@ -1,9 +1,7 @@
-// Protocol and package versions. The protocol version changes only when a message shape changes
-// incompatibly; the response envelope ({ v, id, ok, error }) is kept stable across versions so that
-// a CLI of any version can always read the daemon's "wrong version" answer instead of hanging.
+// The package version, read once. Protocol versions live with their channel definitions
+// (control-channel.ts, primary-channel.ts); the response envelope ({ v, id, ok, error }) is kept stable
+// across versions so that a client of any version can always read a "wrong version" answer.
 import { readFileSync } from 'node:fs';
-
-export const PROTOCOL_VERSION = 1;
 
 let cached: string | undefined;
 export function packageVersion(): string {

@@ -4,7 +4,7 @@
 import type { JWTPayload } from 'jose';
 import { ShoalError } from '../errors.js';
 import { type AuthMiddleware, createMiddleware, type MiddlewareOptions } from './auth-middleware.js';
-import { resolveSecret } from './auth-secret.js';
+import { resolveSecret } from './auth-secret-source.js';
 
 export type Algorithm = 'HS256' | 'HS384' | 'HS512';
 

@@ -11,7 +11,7 @@ export {
   type IssueOptions,
 } from './auth.js';
 export type { AuthenticatedRequest, AuthMiddleware, MiddlewareOptions } from './auth-middleware.js';
-export { onShutdown, ready, type ShutdownHook } from './lifecycle.js';
+export { onShutdown, ready, type ShutdownHook } from './ready-and-shutdown.js';
 export { type Counter, type Gauge, type Histogram, type Labels, type Metrics, metrics } from './metrics.js';
 export { createSessions, type SessionOptions, type Sessions, sessions } from './sessions.js';
 export {

@@ -1,9 +1,9 @@
 // App metrics declared in code (counters, gauges, histograms with optional labels). The runtime hands
-// them to the preload's glue, which sends them with each worker's periodic stats; the daemon sums them
+// them to the preload's hook, which sends them with each worker's periodic stats; the daemon sums them
 // over workers for `shoal describe` and the Prometheus endpoint. Outside Shoal they are simply kept.
 import { ShoalError } from '../errors.js';
 import type { AppMetric } from '../protocol/app-metrics.js';
-import { findGlue } from './glue.js';
+import { findPreloadHook } from './preload-link.js';
 
 export type Labels = Record<string, string | number>;
 
@@ -190,10 +190,10 @@ export function createMetrics(): Metrics {
     }
     const metric = make();
     registry.set(name, metric);
-    // The glue is installed by the preload before the app's code runs; outside Shoal there is none.
+    // The hook is installed by the preload before the app's code runs; outside Shoal there is none.
     if (!attached) {
       attached = true;
-      findGlue()?.setMetricsProvider(collect);
+      findPreloadHook()?.setMetricsProvider(collect);
     }
     return metric;
   };

@@ -26,11 +26,3 @@ export interface ChildHandle {
 }
 
 export type Launcher = () => ChildHandle;
-
-/** True for the messages apps use to say they are ready: PM2's 'ready' and the runtime library's. */
-export function isReadyMessage(message: unknown): boolean {
-  if (message === 'ready') return true;
-  return (
-    typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'shoal:ready'
-  );
-}

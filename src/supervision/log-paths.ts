@@ -1,8 +1,8 @@
 // Where an app's output goes: the configured files, or SHOAL_HOME/logs/<name>-out.log and -error.log.
 // With merge_logs off, each instance gets its own pair (<name>-out-<instance>.log), as in PM2.
-import { join } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
-import type { LogFile as LogFileInfo } from '../protocol/messages.js';
+import type { LogFile as LogFileInfo } from '../protocol/control-channel.js';
+import { appFiles } from './app-files.js';
 
 export function isDisabled(path: string | null): boolean {
   return path === '/dev/null' || path === 'NULL';
@@ -10,7 +10,7 @@ export function isDisabled(path: string | null): boolean {
 
 export function logPath(
   app: AppConfig,
-  logsDir: string,
+  home: string,
   stream: 'out' | 'err',
   instance: number,
 ): string | null {
@@ -22,21 +22,20 @@ export function logPath(
     if (app.merge_logs) return configured;
     return configured.replace(/(\.log)?$/, `${suffix}$1`);
   }
-  const safeName = app.name.replace(/[^a-zA-Z0-9_.-]/g, '-');
-  return join(logsDir, `${safeName}-${stream === 'out' ? 'out' : 'error'}${suffix}.log`);
+  return appFiles(home, app.name).defaultLog(stream, suffix);
 }
 
 /** The distinct log files of an app's processes (one pair when merged), for `shoal logs` and flush. */
 export function appLogFiles(
   app: AppConfig,
-  logsDir: string,
+  home: string,
   processes: ReadonlyArray<{ id: number; instance: number }>,
 ): LogFileInfo[] {
   const seen = new Set<string>();
   const files: LogFileInfo[] = [];
   for (const p of processes) {
     for (const stream of ['out', 'err'] as const) {
-      const path = logPath(app, logsDir, stream, p.instance);
+      const path = logPath(app, home, stream, p.instance);
       if (path === null || seen.has(path)) continue;
       seen.add(path);
       files.push({ app: app.name, id: app.merge_logs ? null : p.id, stream, path });

@@ -3,13 +3,13 @@
 // Used by the daemon for fork mode and by a primary for its cluster workers (through a Launcher).
 import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
-import type { ExitInfo, ProcessInfo } from '../protocol/process-info.js';
-import { isMessageOfType } from '../protocol/worker-glue.js';
-import { type StatsMessage, StatsMessageSchema } from '../protocol/worker-messages.js';
-import { type ChildHandle, type ExitEvent, isReadyMessage, type Launcher } from './child-handle.js';
+import { type StatsMessage, StatsMessageSchema } from '../protocol/app-message-schemas.js';
+import { isReadyMessage, isStatsMessage } from '../protocol/app-messages.js';
+import type { ExitInfo } from '../protocol/process-info.js';
+import type { ChildHandle, ExitEvent, Launcher } from './child-handle.js';
 import { now } from './clock.js';
 import { attachToLog, type LogFile, type TimestampFormat } from './log-sink.js';
-import { canTransition, IllegalTransitionError, type ProcessStatus } from './process-state.js';
+import { canTransition, IllegalTransitionError, mayStart, type ProcessStatus } from './process-state.js';
 import { decideRestart, describeExit, type RestartHistory } from './restart-policy.js';
 
 const RECENT_STDERR_LINES = 20;
@@ -120,7 +120,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       return Promise.resolve();
     }
     if (!this.child) {
-      if (this.status !== 'stopped' && this.status !== 'errored') this.transition('stopped', reason);
+      if (!mayStart(this.status)) this.transition('stopped', reason);
       return Promise.resolve();
     }
     const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
@@ -143,32 +143,6 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.restarts += 1;
     this.lastRestartReason = reason;
     this.start(reason);
-  }
-
-  info(sample?: { cpu: number; memory: number }): ProcessInfo {
-    const t = now();
-    return {
-      id: this.id,
-      name: this.app.name,
-      namespace: this.app.namespace,
-      mode: this.app.exec_mode,
-      instance: this.instance,
-      pid: this.pid,
-      status: this.status,
-      restarts: this.restarts,
-      uptime: this.startedAt !== null && this.child ? t - this.startedAt : 0,
-      cpu: sample?.cpu ?? 0,
-      memory: sample?.memory ?? 0,
-      unstable_restarts: this.history.unstableRestarts,
-      last_exit: this.lastExit,
-      status_reason: this.statusReason,
-      started_at: this.startedAt,
-      created_at: this.createdAt,
-      last_restart_reason: this.lastRestartReason,
-      heap_used: this.child ? (this.stats?.heap_used ?? null) : null,
-      heap_total: this.child ? (this.stats?.heap_total ?? null) : null,
-      loop_delay: this.child ? (this.stats?.loop_delay ?? null) : null,
-    };
   }
 
   private launch(reason: string): void {
@@ -201,7 +175,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     child.onMessage((message) => {
       if (isReadyMessage(message) && this.child === child) this.confirmReady(child, 'ready signal received');
       // Validate only the periodic stats report: store requests and app messages pass here at high rates.
-      if (isMessageOfType(message, 'shoal:stats') && this.child === child) {
+      if (isStatsMessage(message) && this.child === child) {
         const stats = StatsMessageSchema.safeParse(message);
         if (stats.success) this.stats = stats.data;
       }

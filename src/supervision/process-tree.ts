@@ -83,3 +83,13 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
     signalAll([pid], signal);
   }
 }
+
+/** The kernel's start time of a process (clock ticks since boot), to tell a pid from a reused one. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -1,5 +1,7 @@
 // What to do when a supervised process exits on its own. A pure function of the settings, the exit and
-// the history, so it is tested without processes. Shared by the daemon (fork mode) and primaries (cluster).
+// the history, so it is tested without processes. Shared by the daemon (fork mode and the primaries it
+// runs) and primaries (cluster workers).
+import { ExitCodes } from '../exit-codes.js';
 
 export interface RestartSettings {
   autorestart: boolean;
@@ -16,6 +18,8 @@ export interface ExitFacts {
   signal: string | null;
   /** How long this run lasted, in ms. */
   uptime: number;
+  /** What happened, when the code and signal do not say it ("did not start: ..."). */
+  why?: string;
 }
 
 export interface RestartHistory {
@@ -28,15 +32,13 @@ export interface RestartHistory {
 /** A run longer than this resets the backoff ladder (PM2 resets after 30 s). */
 export const BACKOFF_RESET_UPTIME_MS = 30_000;
 
-/** Exit code a process uses to say "my configuration is wrong, do not restart me". */
-export const EXIT_CODE_CONFIG_INVALID = 78;
-
 export type RestartDecision =
   | { action: 'stop'; reason: string }
   | { action: 'give-up'; reason: string }
   | { action: 'restart'; delay: number; reason: string; history: RestartHistory };
 
-export function describeExit(exit: Pick<ExitFacts, 'code' | 'signal'>): string {
+export function describeExit(exit: Pick<ExitFacts, 'code' | 'signal' | 'why'>): string {
+  if (exit.why) return exit.why;
   if (exit.signal) return `killed by ${exit.signal}`;
   return `exited with code ${exit.code ?? 'unknown'}`;
 }
@@ -51,7 +53,7 @@ export function decideRestart(
   if (exit.signal === null && exit.code !== null && settings.stop_exit_codes.includes(exit.code)) {
     return { action: 'stop', reason: `${what}, listed in stop_exit_codes` };
   }
-  if (exit.code === EXIT_CODE_CONFIG_INVALID) {
+  if (exit.code === ExitCodes.CONFIG_INVALID) {
     return { action: 'give-up', reason: `${what} (configuration invalid); not restarting` };
   }
 

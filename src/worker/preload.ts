@@ -1,27 +1,27 @@
-// Injected into every Node app process Shoal starts (node --import <this file>). It installs the glue the
+// Injected into every Node app process Shoal starts (node --import <this file>). It installs the hook the
 // runtime library uses, tracks servers for graceful drain, reports runtime stats, and answers the
 // supervisor's drain request (cluster mode) or the stop signal (fork mode) by draining before exit.
 import cluster from 'node:cluster';
-import { DRAINED, DRAINED_ACK, isDrainMessage, isMessageOfType } from '../protocol/worker-glue.js';
+import { fromApp, isDrainedAck, isDrainMessage } from '../protocol/app-messages.js';
 import { destroyRemainingSockets, drainServers } from './drain.js';
-import { installGlue } from './glue.js';
+import { installPreloadHook } from './hook-install.js';
 import { installServerTracking } from './server-tracker.js';
 import { startStatsReporter } from './stats-reporter.js';
 
-const glue = installGlue();
+const hook = installPreloadHook();
 installServerTracking();
-startStatsReporter(glue, Number(process.env.SHOAL_STATS_INTERVAL_MS ?? 2000));
+startStatsReporter(hook, Number(process.env.SHOAL_STATS_INTERVAL_MS ?? 2000));
 
 /** Time kept in reserve before the supervisor's SIGKILL, to exit on our own terms. */
 const EXIT_MARGIN_MS = 100;
 
 async function drainAndExit(timeoutMs: number, signal: string | undefined): Promise<void> {
-  if (glue.draining) return;
-  glue.draining = true;
+  if (hook.draining) return;
+  hook.draining = true;
   const deadline = Date.now() + Math.max(0, timeoutMs - EXIT_MARGIN_MS);
   await drainServers(deadline);
   if (cluster.isWorker) await primaryLetGo(deadline);
-  await glue.runHooks(deadline);
+  await hook.runHooks(deadline);
   destroyRemainingSockets();
   // An app that handles the stop signal itself (PM2 habit) gets it now, and exits when it is done.
   if (signal && appHandles(signal)) {
@@ -31,26 +31,26 @@ async function drainAndExit(timeoutMs: number, signal: string | undefined): Prom
   exitAfterFlush();
 }
 
-/** Waits until the primary has stopped handing us connections (see DRAINED in protocol/worker-glue.ts). */
+/** Waits until the primary has stopped handing us connections (see `drained` in protocol/app-messages.ts). */
 function primaryLetGo(deadline: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
     timer.unref();
     const onMessage = (message: unknown) => {
-      if (!isMessageOfType(message, DRAINED_ACK)) return;
+      if (!isDrainedAck(message)) return;
       clearTimeout(timer);
       process.off('message', onMessage);
       resolve();
     };
     process.on('message', onMessage);
-    process.send?.({ type: DRAINED }, undefined, {}, () => {});
+    process.send?.(fromApp.drained(), undefined, {}, () => {});
   });
 }
 
 /** Exits once our last IPC messages (connection refusals included) have been written. */
 function exitAfterFlush(): void {
   if (typeof process.send !== 'function' || !process.connected) process.exit(0);
-  process.send({ type: 'shoal:exiting' }, undefined, {}, () => process.exit(0));
+  process.send(fromApp.exiting(), undefined, {}, () => process.exit(0));
   setTimeout(() => process.exit(0), 200).unref();
 }
 

@@ -2,7 +2,7 @@
 // selected app's last log lines read straight from its files (as `shoal logs` does). If the daemon goes
 // away the feed says so and tries to connect again on the next poll instead of ending the monitor.
 import type { HomePaths } from '../../home.js';
-import type { LogFile } from '../../protocol/messages.js';
+import type { LogFile } from '../../protocol/control-channel.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import { DaemonClient } from '../daemon-client.js';
 import { lastLines } from '../log-tail.js';

@@ -1,7 +1,8 @@
 // `shoal resurrect` (and the boot-time resurrect of `shoal daemon --foreground --resurrect`): starts every
 // saved app whose name the daemon does not know yet, with its saved config, base env and instance count.
 // Apps saved as stopped are registered with autostart off: they run nothing until the user starts them.
-import type { Result } from '../../protocol/messages.js';
+import type { Result } from '../../protocol/channel.js';
+import type { ControlChannel } from '../../protocol/control-channel.js';
 import type { AppConfig } from '../../protocol/app-config.js';
 import { log } from '../daemon-log.js';
 import type { Supervisor } from '../supervisor.js';
@@ -17,7 +18,10 @@ function configToStart(app: SavedApp): AppConfig {
   };
 }
 
-export async function resurrectApps(supervisor: Supervisor, paths: DumpPaths): Promise<Result<'resurrect'>> {
+export async function resurrectApps(
+  supervisor: Supervisor,
+  paths: DumpPaths,
+): Promise<Result<ControlChannel, 'resurrect'>> {
   const loaded = await readDump(paths);
   const messages = [...loaded.notes];
   const names: string[] = [];

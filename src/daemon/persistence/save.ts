@@ -3,7 +3,9 @@
 // by accident (a fresh daemon, a `save` after `kill`) would silently resurrect nothing after a reboot.
 import { availableParallelism } from 'node:os';
 import { ShoalError } from '../../errors.js';
-import type { Result } from '../../protocol/messages.js';
+import type { Result } from '../../protocol/channel.js';
+import type { ControlChannel } from '../../protocol/control-channel.js';
+import { savedAsRunning } from '../../supervision/process-state.js';
 import { packageVersion } from '../../protocol/version.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
@@ -12,9 +14,7 @@ import { CURRENT_DUMP_VERSION, type DumpDocument, type SavedApp } from './dump-s
 
 /** An app counts as running when any of its processes is meant to run; "errored" too (it may work after a reboot). */
 function savedStatus(app: AppRunner): SavedApp['status'] {
-  const live = app
-    .processes()
-    .some((p) => p.status === 'online' || p.status === 'launching' || p.status === 'errored');
+  const live = app.processes().some((p) => savedAsRunning(p.status));
   return live ? 'running' : 'stopped';
 }
 
@@ -38,7 +38,11 @@ export function snapshotApps(apps: AppRunner[], now: Date = new Date()): DumpDoc
   };
 }
 
-export async function saveApps(apps: AppRunner[], paths: DumpPaths, force: boolean): Promise<Result<'save'>> {
+export async function saveApps(
+  apps: AppRunner[],
+  paths: DumpPaths,
+  force: boolean,
+): Promise<Result<ControlChannel, 'save'>> {
   if (apps.length === 0 && !force) {
     throw new ShoalError(
       'SHOAL_ERR_DUMP_EMPTY',

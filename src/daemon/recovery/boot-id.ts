@@ -11,13 +11,3 @@ export function bootId(): string {
     return `boot-${Math.round((Date.now() / 1000 - uptime()) / 60)}`;
   }
 }
-
-/** The kernel's start time of a process (clock ticks since boot), to tell a pid from a reused one. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}

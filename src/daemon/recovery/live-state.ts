@@ -8,7 +8,9 @@ import { AppConfigSchema } from '../../protocol/app-config.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { writeFileAtomic } from '../persistence/atomic-write.js';
-import { bootId, processStartTime } from './boot-id.js';
+import { processStartTime } from '../../supervision/process-tree.js';
+import { savedAsRunning } from '../../supervision/process-state.js';
+import { bootId } from './boot-id.js';
 
 export const LiveAppSchema = z.object({
   config: AppConfigSchema,
@@ -41,7 +43,7 @@ export function describeApps(apps: AppRunner[]): LiveState {
     return {
       config: app.config,
       cli_env: app.cliEnv,
-      running: procs.some((p) => p.status !== 'stopped'),
+      running: procs.some((p) => savedAsRunning(p.status)),
       instances: procs.length,
       processes:
         app.config.exec_mode === 'fork'

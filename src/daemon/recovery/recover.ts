@@ -2,55 +2,99 @@
 // primaries still run (they never stopped serving), stop fork-mode processes the dead daemon left
 // orphaned (their output pipes are gone), and start those apps again. After a reboot nothing is taken
 // back: that is `shoal resurrect`'s job.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { ShoalError } from '../../errors.js';
+import { AppConfigSchema } from '../../protocol/app-config.js';
+import { type PrimarySpec, PrimarySpecSchema } from '../../protocol/primary-spec.js';
+import { socketAccepts } from '../../protocol/socket-probe.js';
 import type { HomePaths } from '../../home.js';
-import { PrimarySpecSchema } from '../../protocol/primary-messages.js';
-import { isAlive, signalAll, signalGroup } from '../../supervision/process-tree.js';
-import { ClusterApp } from '../cluster-app.js';
+import { isAlive, processStartTime, signalAll, signalGroup } from '../../supervision/process-tree.js';
+import { ClusterApp } from '../cluster/cluster-app.js';
+import { readSpecFiles, removeSpecFile } from '../cluster/primary-spec-file.js';
 import { log } from '../daemon-log.js';
 import type { Supervisor } from '../supervisor.js';
-import { bootId, processStartTime } from './boot-id.js';
+import { bootId } from './boot-id.js';
 import { type LiveApp, readLiveState } from './live-state.js';
 
 export interface RecoveryReport {
   /** Cluster apps whose running primary was taken over: nothing restarted. */
   adopted: string[];
+  /** Cluster apps whose primary runs but refused this daemon: reported in ls and describe, left serving. */
+  unmanaged: string[];
   /** Apps started again (fork apps, and cluster apps whose primary had died). */
   restarted: string[];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function adoptPrimaries(supervisor: Supervisor, paths: HomePaths): Promise<string[]> {
+/** Enough of a spec to list an app whose real spec this daemon cannot read: one row, no process. */
+function stubSpec(name: string, socket: string, home: string, id: number): PrimarySpec {
+  const app = AppConfigSchema.parse({
+    name,
+    script: '(unknown: written by another Shoal version)',
+    cwd: home,
+    interpreter: 'node',
+    exec_mode: 'cluster',
+    instances: 1,
+  });
+  return PrimarySpecSchema.parse({
+    version: 1,
+    app,
+    cli_env: {},
+    home,
+    socket,
+    slots: [{ id, instance: 0 }],
+  });
+}
+
+/**
+ * Takes back every primary that still runs. Nothing here may stop the daemon from starting: a primary
+ * that is gone is cleaned up after, and one that runs but cannot be worked with (another Shoal version,
+ * stuck, answering only errors) is registered as unmanaged, so `shoal ls` says so and what to do.
+ */
+async function adoptPrimaries(
+  supervisor: Supervisor,
+  paths: HomePaths,
+): Promise<Omit<RecoveryReport, 'restarted'>> {
   const adopted: string[] = [];
-  let names: string[] = [];
-  try {
-    names = readdirSync(paths.run).filter((n) => n.endsWith('.spec.json'));
-  } catch {
-    return adopted;
-  }
-  for (const name of names) {
-    const file = join(paths.run, name);
-    let spec: ReturnType<typeof PrimarySpecSchema.parse>;
-    try {
-      spec = PrimarySpecSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-    } catch (err) {
-      log('recovery.bad_spec', { file, message: (err as Error).message });
-      rmSync(file, { force: true });
+  const unmanaged: string[] = [];
+  for (const reading of readSpecFiles(paths.run)) {
+    if (!reading.ok) {
+      log('recovery.bad_spec', { file: reading.file, app: reading.name, why: reading.why });
+      // A spec of another Shoal version whose primary still serves: say so; it is left running.
+      if (reading.name !== null && reading.socket !== null && (await socketAccepts(reading.socket))) {
+        const stub = stubSpec(reading.name, reading.socket, paths.root, supervisor.appContext.nextId());
+        supervisor.adopt(
+          ClusterApp.unmanaged(
+            stub,
+            `its spec file ${reading.file} is ${reading.why}`,
+            supervisor.appContext,
+          ),
+        );
+        unmanaged.push(reading.name);
+      } else removeSpecFile(reading.file);
       continue;
     }
-    const app = await ClusterApp.adopt(spec, supervisor.appContext);
-    if (app) {
+    const { spec } = reading;
+    try {
+      const app = await ClusterApp.adopt(spec, supervisor.appContext);
       supervisor.adopt(app);
-      adopted.push(app.name);
-    } else {
-      log('recovery.primary_gone', { app: spec.app.name });
-      rmSync(file, { force: true });
+      (app.problem === null ? adopted : unmanaged).push(app.name);
+    } catch (err) {
+      const pid = spec.primary?.pid ?? null;
+      const running = pid !== null && isAlive(pid) && processStartTime(pid) === spec.primary?.start_time;
+      if (running && err instanceof ShoalError) {
+        // It runs but does not even accept a connection in time.
+        supervisor.adopt(ClusterApp.unmanaged(spec, err.message, supervisor.appContext));
+        unmanaged.push(spec.app.name);
+        continue;
+      }
+      log('recovery.primary_gone', { app: spec.app.name, message: (err as Error).message });
+      removeSpecFile(reading.file);
       rmSync(spec.socket, { force: true });
     }
   }
-  return adopted;
+  return { adopted, unmanaged };
 }
 
 /** Stops what a dead daemon's fork app left running, checking start times so a reused pid is left alone. */
@@ -74,11 +118,11 @@ async function stopOrphans(app: LiveApp): Promise<void> {
 export async function recover(supervisor: Supervisor, paths: HomePaths): Promise<RecoveryReport> {
   const state = readLiveState(paths.state);
   if (state) supervisor.reserveIds(state.max_id);
-  const adopted = await adoptPrimaries(supervisor, paths);
+  const { adopted, unmanaged } = await adoptPrimaries(supervisor, paths);
   const restarted: string[] = [];
-  if (!state || state.boot_id !== bootId()) return { adopted, restarted };
+  if (!state || state.boot_id !== bootId()) return { adopted, unmanaged, restarted };
 
-  const toRestart = state.apps.filter((app) => !adopted.includes(app.config.name));
+  const toRestart = state.apps.filter((app) => supervisor.app(app.config.name) === undefined);
   // Orphans of every app at once: each may take its whole kill_timeout.
   await Promise.all(toRestart.map(stopOrphans));
   for (const app of toRestart) {
@@ -91,6 +135,6 @@ export async function recover(supervisor: Supervisor, paths: HomePaths): Promise
       log('recovery.restart_failed', { app: app.config.name, message: (err as Error).message });
     }
   }
-  log('recovery.done', { adopted, restarted });
-  return { adopted, restarted };
+  log('recovery.done', { adopted, unmanaged, restarted });
+  return { adopted, unmanaged, restarted };
 }

@@ -3,8 +3,8 @@
 // A daemon the CLI starts on demand never resurrects by itself, as in PM2.
 import { isShoalError } from '../../errors.js';
 import { log } from '../daemon-log.js';
-import type { DaemonFeature } from '../features.js';
-import { resurrectApps } from './resurrect.js';
+import { resurrectApps } from '../persistence/resurrect.js';
+import type { DaemonFeature } from './feature.js';
 
 /** Read once and removed, so that nothing started later (apps, a re-exec) inherits it. */
 export const RESURRECT_ON_START_ENV = 'SHOAL_RESURRECT_ON_START';

@@ -3,19 +3,12 @@
 // verify in every other worker and after every restart or reload, while the secret never sits in an env.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 
 export const AUTH_SECRET_BYTES = 32;
 
-export function authSecretPath(stateDir: string, appName: string): string {
-  // App names cannot hold "/" (config/names.ts), so the name is used as is: launch-spec.ts builds the
-  // same path for SHOAL_AUTH_SECRET_FILE.
-  return join(stateDir, `${appName}.auth-secret`);
-}
-
-/** Returns the path of the app's secret file, creating it (mode 0600) if missing. */
-export function ensureAuthSecretFile(stateDir: string, appName: string): string {
-  const file = authSecretPath(stateDir, appName);
+/** Creates the app's secret file (mode 0600) at `file` (supervision/app-files.ts names it) if missing. */
+export function ensureAuthSecretFile(file: string): string {
   try {
     const st = statSync(file);
     // Tighten a file someone loosened by hand: the secret signs every session of the app.
@@ -24,7 +17,7 @@ export function ensureAuthSecretFile(stateDir: string, appName: string): string 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   // Written whole to a temporary name, then linked into place: link fails if another writer won the race,
   // so the secret, once visible, never changes and is never seen half written.
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -1,9 +1,10 @@
-// The object the runtime library finds at globalThis[WORKER_GLUE]: shutdown hooks and the metrics provider.
-import { WORKER_GLUE, type WorkerGlue } from '../protocol/worker-glue.js';
+// The object the runtime library finds at globalThis[PRELOAD_HOOK] in an app process: the app's shutdown
+// hooks and its metrics provider, and whether a drain has begun.
+import { PRELOAD_HOOK, type PreloadHook } from '../protocol/preload-hook.js';
 
 type Hook = () => unknown | Promise<unknown>;
 
-export class Glue implements WorkerGlue {
+export class InstalledHook implements PreloadHook {
   readonly hooks: Hook[] = [];
   metricsProvider: (() => unknown[]) | null = null;
   draining = false;
@@ -30,8 +31,8 @@ export class Glue implements WorkerGlue {
   }
 }
 
-export function installGlue(): Glue {
-  const glue = new Glue();
-  (globalThis as Record<symbol, unknown>)[WORKER_GLUE] = glue;
-  return glue;
+export function installPreloadHook(): InstalledHook {
+  const hook = new InstalledHook();
+  (globalThis as Record<symbol, unknown>)[PRELOAD_HOOK] = hook;
+  return hook;
 }

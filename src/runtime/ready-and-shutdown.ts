@@ -2,7 +2,9 @@
 // it exits. Under Shoal both go through the preload (ready over IPC; hooks run during the drain, bounded
 // by kill_timeout). Under plain node, ready() does nothing and onShutdown() hooks SIGINT/SIGTERM itself,
 // so the same app shuts down gracefully in a container or under systemd too.
-import { findGlue } from './glue.js';
+import { signalExitCode } from '../exit-codes.js';
+import { fromApp } from '../protocol/app-messages.js';
+import { findPreloadHook } from './preload-link.js';
 
 export type ShutdownHook = () => unknown | Promise<unknown>;
 
@@ -12,7 +14,7 @@ const STANDALONE_TIMEOUT_MS = 10_000;
 /** Tells the supervisor this instance is ready (needed with wait_ready). A no-op without an IPC channel. */
 export function ready(): void {
   if (typeof process.send === 'function' && process.connected) {
-    process.send({ type: 'shoal:ready' }, undefined, {}, () => {});
+    process.send(fromApp.ready(), undefined, {}, () => {});
   }
 }
 
@@ -22,8 +24,8 @@ export function ready(): void {
  */
 export function onShutdown(hook: ShutdownHook): void {
   if (typeof hook !== 'function') throw new TypeError('onShutdown(hook) expects a function.');
-  const glue = findGlue();
-  if (glue) glue.onShutdown(hook);
+  const preload = findPreloadHook();
+  if (preload) preload.onShutdown(hook);
   else standalone.add(hook);
 }
 
@@ -45,7 +47,7 @@ const standalone = new (class {
   }
 
   private async run(sig: NodeJS.Signals): Promise<void> {
-    if (this.running) process.exit(sig === 'SIGINT' ? 130 : 143);
+    if (this.running) process.exit(signalExitCode(sig));
     this.running = true;
     const deadline = Date.now() + (Number(process.env.SHOAL_KILL_TIMEOUT_MS) || STANDALONE_TIMEOUT_MS);
     for (const hook of this.hooks) {

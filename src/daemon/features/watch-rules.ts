@@ -1,7 +1,7 @@
 // What a watched app's watcher looks at and what it ignores. Pure: paths in, booleans out, so the rules
 // are tested without a filesystem. Paths in `watch` and `ignore_watch` are relative to the app's cwd.
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { AppConfig } from '../protocol/app-config.js';
+import type { AppConfig } from '../../protocol/app-config.js';
 
 /** Directories no one wants a restart for; dotfiles (any segment starting with ".") are ignored too. */
 const ALWAYS_IGNORED = new Set(['node_modules', '.git']);

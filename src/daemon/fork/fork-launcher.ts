@@ -1,9 +1,10 @@
 // Spawns one fork-mode process: no shell, its own process group (so the whole tree can be signalled),
 // stdout/stderr piped to the log router, an IPC channel for Node apps (ready signal, shutdown message).
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
-import type { LaunchSpec } from '../supervision/launch-spec.js';
-import { descendants, isAlive, signalAll, signalGroup } from '../supervision/process-tree.js';
+import { toApp } from '../../protocol/app-messages.js';
+import type { ChildHandle, ExitEvent, Launcher } from '../../supervision/child-handle.js';
+import type { LaunchSpec } from '../../supervision/launch-spec.js';
+import { descendants, isAlive, signalAll, signalGroup } from '../../supervision/process-tree.js';
 
 export function forkLauncher(spec: () => LaunchSpec, treekill: boolean): Launcher {
   return () => new ForkChild(spec(), treekill);
@@ -66,7 +67,7 @@ class ForkChild implements ChildHandle {
     if (pid === undefined) return;
     if (this.treekill) this.tree = descendants(pid);
     if (viaMessage && this.proc.connected) {
-      this.proc.send('shutdown', () => {});
+      this.proc.send(toApp.shutdown(), () => {});
       return;
     }
     if (this.treekill) {

@@ -1,10 +1,10 @@
 // max_memory_restart: after every sampler tick, replaces each online process whose resident memory is
-// over its app's limit. The decision is memory-limit.ts; this file only keeps the per-process bookkeeping.
-import { now } from '../supervision/clock.js';
-import { log } from './daemon-log.js';
-import type { DaemonFeature } from './features.js';
-import { decideMemoryRestart } from './memory-limit.js';
-import type { Supervisor } from './supervisor.js';
+// over its app's limit. The decision is memory-limit-policy.ts; this file only keeps the per-process bookkeeping.
+import { now } from '../../supervision/clock.js';
+import { log } from '../daemon-log.js';
+import type { Supervisor } from '../supervisor.js';
+import type { DaemonFeature } from './feature.js';
+import { decideMemoryRestart } from './memory-limit-policy.js';
 
 export function memoryLimitFeature(): DaemonFeature {
   /** Process id -> when its last memory replacement was decided or finished (the later). */

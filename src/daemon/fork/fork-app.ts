@@ -1,30 +1,23 @@
 // A fork-mode app: N independent processes spawned by the daemon itself, one ManagedProcess each.
 // Reload has no shared listener to hand over in this mode, so it falls back to a rolling restart.
-import { join } from 'node:path';
-import type { AppConfig } from '../protocol/app-config.js';
-import type { LogFile as LogFileInfo } from '../protocol/messages.js';
-import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
-import { launchSpec } from '../supervision/launch-spec.js';
-import { LogFileRegistry } from '../supervision/log-file-registry.js';
-import { timestampFormatFor } from '../supervision/log-sink.js';
-import { ManagedProcess } from '../supervision/managed-process.js';
-import { isStoreMessage } from '../protocol/store-wire.js';
-import { StoreHost } from '../store/store-host.js';
-import type { AppRunner } from './app-runner.js';
-import { log } from './daemon-log.js';
+import type { AppConfig } from '../../protocol/app-config.js';
+import type { LogFile } from '../../protocol/control-channel.js';
+import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/process-info.js';
+import { isStoreMessage } from '../../protocol/store-wire.js';
+import { StoreHost } from '../../store/store-host.js';
+import { appFiles } from '../../supervision/app-files.js';
+import { launchSpec } from '../../supervision/launch-spec.js';
+import { LogFileRegistry } from '../../supervision/log-file-registry.js';
+import { appLogFiles, logPath } from '../../supervision/log-paths.js';
+import { timestampFormatFor } from '../../supervision/log-sink.js';
+import { ManagedProcess } from '../../supervision/managed-process.js';
+import { mayStart } from '../../supervision/process-state.js';
+import { stateOf } from '../../supervision/process-view.js';
+import type { AppContext } from '../app-context.js';
+import type { AppRunner } from '../app-runner.js';
+import { log } from '../daemon-log.js';
+import { processRecord } from '../process-record.js';
 import { forkLauncher } from './fork-launcher.js';
-import { appLogFiles, logPath } from '../supervision/log-paths.js';
-import type { MetricsSampler } from './metrics-sampler.js';
-
-export interface AppContext {
-  home: string;
-  logsDir: string;
-  nextId: () => number;
-  sampler: MetricsSampler;
-  /** Called when a process starts, stops or is replaced, so the daemon's live state can follow. */
-  onChange: () => void;
-  resolveInstances: (instances: AppConfig['instances']) => number;
-}
 
 export class ForkApp implements AppRunner {
   private procs: ManagedProcess[] = [];
@@ -53,7 +46,7 @@ export class ForkApp implements AppRunner {
 
   async start(): Promise<void> {
     this.prepare();
-    for (const p of this.procs) if (p.status === 'stopped' || p.status === 'errored') p.start('started');
+    for (const p of this.procs) if (mayStart(p.status)) p.start('started');
     await Promise.all(this.procs.map((p) => (this.config.wait_ready ? p.waitReady() : Promise.resolve())));
   }
 
@@ -106,25 +99,17 @@ export class ForkApp implements AppRunner {
   }
 
   processes(): ProcessInfo[] {
-    return this.procs.map((p) => p.info(this.ctx.sampler.get(p.pid)));
+    return this.details().map(infoOf);
   }
 
   details(): ProcessDetail[] {
-    return this.procs.map((p) => ({
-      ...p.info(this.ctx.sampler.get(p.pid)),
-      config: p.app,
-      out_log: logPath(p.app, this.ctx.logsDir, 'out', p.instance),
-      err_log: logPath(p.app, this.ctx.logsDir, 'err', p.instance),
-      recent_stderr: [...p.recentStderr],
-      exits: [...p.exits],
-      next_restart_at: p.nextRestartAt,
-      app_metrics: p.stats?.app_metrics ?? [],
-      primary_pid: null,
-    }));
+    return this.procs.map((p) =>
+      processRecord(stateOf(p), p.app, this.ctx.home, this.ctx.sampler.get(p.pid)),
+    );
   }
 
-  logFiles(): LogFileInfo[] {
-    return appLogFiles(this.config, this.ctx.logsDir, this.procs);
+  logFiles(): LogFile[] {
+    return appLogFiles(this.config, this.ctx.home, this.procs);
   }
 
   async replace(id: number, reason: string): Promise<void> {
@@ -150,7 +135,7 @@ export class ForkApp implements AppRunner {
 
   private storeHost(): StoreHost {
     this.store ??= new StoreHost({
-      snapshotFile: join(this.ctx.home, 'state', `${this.name.replace(/[^a-zA-Z0-9_.-]/g, '-')}.store.json`),
+      snapshotFile: appFiles(this.ctx.home, this.name).storeSnapshot,
       log: (event, fields) => log(event, { app: this.name, ...fields }),
     });
     return this.store;
@@ -162,8 +147,8 @@ export class ForkApp implements AppRunner {
 
   private create(instance: number): ManagedProcess {
     const id = this.ctx.nextId();
-    const out = this.files.open(logPath(this.config, this.ctx.logsDir, 'out', instance));
-    const err = this.files.open(logPath(this.config, this.ctx.logsDir, 'err', instance));
+    const out = this.files.open(logPath(this.config, this.ctx.home, 'out', instance));
+    const err = this.files.open(logPath(this.config, this.ctx.home, 'err', instance));
     const who = { id, instance, home: this.ctx.home };
     const launcher = forkLauncher(() => launchSpec(proc.app, this.cliEnv, who), this.config.treekill);
     const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, {
@@ -190,7 +175,7 @@ export class ForkApp implements AppRunner {
   private async releaseFilesOf(procs: ManagedProcess[]): Promise<void> {
     for (const p of procs) {
       for (const stream of ['out', 'err'] as const)
-        await this.files.release(logPath(p.app, this.ctx.logsDir, stream, p.instance));
+        await this.files.release(logPath(p.app, this.ctx.home, stream, p.instance));
     }
   }
 }

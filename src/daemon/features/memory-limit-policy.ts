@@ -1,6 +1,6 @@
 // The max_memory_restart policy as a pure function: given the limit, one process's latest sample and when
 // this process was last replaced for memory, decide whether to replace it now. No timers, no processes.
-import type { ProcessStatus } from '../protocol/process-info.js';
+import type { ProcessStatus } from '../../protocol/process-info.js';
 
 export interface MemoryCheckInput {
   /** max_memory_restart in bytes; null or 0 means no limit. */

@@ -3,10 +3,10 @@
 // coalesced: the restart happens once the paths have been quiet for watch_delay ms (300 ms when 0).
 import { type FSWatcher, watch } from 'chokidar';
 import { relative } from 'node:path';
-import type { AppRunner } from './app-runner.js';
-import { isMeantToRun, refreshApp } from './app-refresh.js';
-import { log } from './daemon-log.js';
-import type { DaemonFeature, FeatureContext } from './features.js';
+import type { AppRunner } from '../app-runner.js';
+import { isMeantToRun, refreshApp } from '../app-refresh.js';
+import { log } from '../daemon-log.js';
+import type { DaemonFeature, FeatureContext } from './feature.js';
 import { watchRules } from './watch-rules.js';
 
 /** Quiet period when watch_delay is 0: long enough for an editor's save sequence, short for a human. */

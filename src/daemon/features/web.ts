@@ -4,26 +4,19 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createToken } from '../web/auth-token.js';
-import { allowedHosts } from '../web/loopback-guard.js';
-import { createRouter, type WebBackend } from '../web/routes.js';
-import { startWebServer, type WebServer } from '../web/server.js';
-import { log } from './daemon-log.js';
-import type { DaemonFeature } from './features.js';
-import type { Supervisor } from './supervisor.js';
+import { createToken } from '../../web/auth-token.js';
+import { allowedHosts } from '../../web/loopback-guard.js';
+import { createRouter, type WebBackend } from '../../web/routes.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
+import { log } from '../daemon-log.js';
+import type { Supervisor } from '../supervisor.js';
+import type { DaemonFeature } from './feature.js';
 
 export const DEFAULT_WEB_PORT = 9716;
 
 export interface WebEndpoint {
   url: string | null;
   token_file: string | null;
-}
-
-/** What the `web` request answers: one dashboard per daemon process, so module state is enough. */
-let endpoint: WebEndpoint = { url: null, token_file: null };
-
-export function webEndpoint(): WebEndpoint {
-  return endpoint;
 }
 
 /** SHOAL_WEB_PORT as a port number, 0 for off, or null when it is not a valid port. */
@@ -36,8 +29,11 @@ export function webPortFromEnv(value: string | undefined): number | null {
 
 export function webFeature(): DaemonFeature {
   let server: WebServer | null = null;
+  /** What the `web` request answers. */
+  let endpoint: WebEndpoint = { url: null, token_file: null };
   return {
     name: 'web',
+    answers: { web: () => endpoint },
     async start({ supervisor, paths }) {
       const port = webPortFromEnv(process.env.SHOAL_WEB_PORT);
       if (port === null) {

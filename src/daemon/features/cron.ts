@@ -2,10 +2,10 @@
 // with seconds first). As in PM2, a tick also starts an app that has stopped, so that a script with
 // autorestart off and a cron_restart runs as a periodic job.
 import { Cron } from 'croner';
-import type { AppRunner } from './app-runner.js';
-import { refreshApp } from './app-refresh.js';
-import { log } from './daemon-log.js';
-import type { DaemonFeature, FeatureContext } from './features.js';
+import type { AppRunner } from '../app-runner.js';
+import { refreshApp } from '../app-refresh.js';
+import { log } from '../daemon-log.js';
+import type { DaemonFeature, FeatureContext } from './feature.js';
 
 export function cronFeature(): DaemonFeature {
   const jobs = new Map<string, Cron>();

@@ -1,0 +1,361 @@
+// A cluster-mode app as the daemon sees it: a facade over the app's own primary process (primary-process.ts),
+// which forks and balances the workers. The daemon keeps the worker slots, the last snapshot of the
+// workers for ls, describe and metrics, and the spec file a later daemon adopts the primary by. When the
+// primary dies, the app's restart policy decides, as it does for any process.
+import type { AppConfig } from '../../protocol/app-config.js';
+import type { LogFile } from '../../protocol/control-channel.js';
+import type { Slot, WorkerSnapshot } from '../../protocol/primary-channel.js';
+import type { PrimarySpec } from '../../protocol/primary-spec.js';
+import type { PrimaryInfo, ProcessDetail, ProcessInfo } from '../../protocol/process-info.js';
+import { infoOf } from '../../protocol/process-info.js';
+import { ShoalError } from '../../errors.js';
+import { appFiles } from '../../supervision/app-files.js';
+import { instanceEnv } from '../../supervision/launch-spec.js';
+import { appLogFiles } from '../../supervision/log-paths.js';
+import { isLive, statusAfterPrimaryDeath } from '../../supervision/process-state.js';
+import { isAlive, processStartTime, signalAll } from '../../supervision/process-tree.js';
+import { decideRestart, describeExit, type RestartHistory } from '../../supervision/restart-policy.js';
+import type { AppContext } from '../app-context.js';
+import type { AppRunner } from '../app-runner.js';
+import { log } from '../daemon-log.js';
+import { idleState, processRecord } from '../process-record.js';
+import { type PrimaryExit, PrimaryProcess } from './primary-process.js';
+import { removeSpecFile, writeSpecFile } from './primary-spec-file.js';
+
+/** Reload and start wait for workers to become ready; bound them by the app's own timeouts. */
+const requestTimeout = (app: AppConfig, workers: number) =>
+  30_000 + workers * (app.listen_timeout + app.kill_timeout + 2_000);
+
+export class ClusterApp implements AppRunner {
+  private slots: Slot[] = [];
+  private workers: WorkerSnapshot[] = [];
+  private primary: PrimaryProcess | null = null;
+  private starting: Promise<PrimaryProcess> | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private history: RestartHistory = { unstableRestarts: 0, backoffStep: 0 };
+  private readonly primaryInfo: PrimaryInfo = {
+    pid: null,
+    restarts: 0,
+    last_restart_reason: null,
+    problem: null,
+  };
+  /** A primary this daemon found running but cannot work with, by pid and start time, to stop it on delete. */
+  private unmanaged: { pid: number; startTime: string | null } | null = null;
+  private destroyed = false;
+
+  constructor(
+    public config: AppConfig,
+    public cliEnv: Record<string, string>,
+    private readonly ctx: AppContext,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Why the daemon cannot manage this app's primary, or null when it can. */
+  get problem(): string | null {
+    return this.primaryInfo.problem;
+  }
+
+  private get files() {
+    return appFiles(this.ctx.home, this.name);
+  }
+
+  ids(): number[] {
+    return this.slots.map((s) => s.id);
+  }
+
+  prepare(): void {
+    if (this.slots.length > 0) return;
+    const n = this.ctx.resolveInstances(this.config.instances);
+    for (let i = 0; i < n; i++) this.slots.push({ id: this.ctx.nextId(), instance: i });
+  }
+
+  async start(ids?: number[]): Promise<void> {
+    const primary = await this.ensurePrimary();
+    this.workers = (await primary.request('start', { ids }, this.timeout())).workers;
+  }
+
+  async stop(ids?: number[]): Promise<void> {
+    if (!this.primary?.connected) return;
+    this.workers = (await this.primary.request('stop', { ids }, this.timeout())).workers;
+  }
+
+  async restart(
+    ids?: number[],
+    update?: { config: AppConfig; cliEnv: Record<string, string> },
+  ): Promise<void> {
+    if (update) {
+      this.config = update.config;
+      this.cliEnv = update.cliEnv;
+    }
+    const primary = await this.ensurePrimary();
+    const res = await primary.request(
+      'restart',
+      { ids, app: update?.config, cli_env: update?.cliEnv },
+      this.timeout(),
+    );
+    this.workers = res.workers;
+    if (update) this.writeSpec();
+  }
+
+  async reload(): Promise<string[]> {
+    const res = await (await this.ensurePrimary()).request('reload', {}, this.timeout());
+    this.workers = res.workers;
+    return res.messages;
+  }
+
+  async replace(id: number, reason: string): Promise<void> {
+    if (!this.primary?.connected) return;
+    this.workers = (
+      await this.primary.request('replace', { process_id: id, reason }, this.timeout())
+    ).workers;
+  }
+
+  async scale(instances: number): Promise<string[]> {
+    const before = this.slots.length;
+    const keep = this.slots.filter((s) => s.instance < instances);
+    const used = new Set(keep.map((s) => s.instance));
+    const next = [...keep];
+    for (let i = 0; next.length < instances; i++)
+      if (!used.has(i)) next.push({ id: this.ctx.nextId(), instance: i });
+    this.slots = next.sort((a, b) => a.instance - b.instance);
+    this.config = { ...this.config, instances };
+    const primary = await this.ensurePrimary();
+    this.workers = (await primary.request('scale', { slots: this.slots }, this.timeout())).workers;
+    this.writeSpec();
+    return [`${this.name}: scaled from ${before} to ${instances} workers`];
+  }
+
+  signal(signal: NodeJS.Signals, ids?: number[]): void {
+    this.primary?.request('signal', { signal, ids }, this.timeout()).catch(() => {});
+  }
+
+  envOf(id: number): Record<string, string> | null {
+    const slot = this.slots.find((s) => s.id === id);
+    return slot ? instanceEnv(this.config, this.cliEnv, { ...slot, home: this.ctx.home }) : null;
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    this.clearRestartTimer();
+    if (this.unmanaged) this.stopUnmanaged(this.unmanaged);
+    await this.primary?.shutdown(this.timeout());
+    this.primary = null;
+    this.workers = [];
+    removeSpecFile(this.files.spec);
+  }
+
+  /** Lets go of the primary without stopping it (daemon hand-over): the app keeps serving. */
+  detach(): void {
+    this.destroyed = true;
+    this.clearRestartTimer();
+    this.primary?.release();
+    this.primary = null;
+  }
+
+  processes(): ProcessInfo[] {
+    return this.details().map(infoOf);
+  }
+
+  details(): ProcessDetail[] {
+    const known = new Map(this.workers.map((w) => [w.id, w]));
+    const primary = { ...this.primaryInfo, pid: this.primary?.pid ?? this.unmanaged?.pid ?? null };
+    return this.slots.map((slot) => {
+      // Slots without a worker yet (autostart off, or the primary not up) show as stopped.
+      const state = known.get(slot.id) ?? idleState(slot);
+      const shown = this.primaryInfo.problem
+        ? { ...state, pid: null, status: 'errored' as const, status_reason: this.primaryInfo.problem }
+        : state;
+      return processRecord(shown, this.config, this.ctx.home, this.ctx.sampler.get(shown.pid), primary);
+    });
+  }
+
+  logFiles(): LogFile[] {
+    return appLogFiles(this.config, this.ctx.home, this.slots);
+  }
+
+  /** Takes over a primary left running by a previous daemon; throws a coded error when it cannot. */
+  static async adopt(spec: PrimarySpec, ctx: AppContext): Promise<ClusterApp> {
+    const app = new ClusterApp(spec.app, spec.cli_env, ctx);
+    app.slots = [...spec.slots];
+    const pid =
+      spec.primary && processStartTime(spec.primary.pid) === spec.primary.start_time
+        ? spec.primary.pid
+        : null;
+    try {
+      const { primary, status } = await PrimaryProcess.adopt(spec.app.name, spec.socket, pid, app.handlers());
+      app.primary = primary;
+      app.workers = status.workers;
+      app.slots = status.workers.map((w) => ({ id: w.id, instance: w.instance }));
+      app.writeSpec();
+      log('cluster.adopted', { app: app.name, primary: primary.pid, workers: app.slots.length });
+      return app;
+    } catch (err) {
+      if (!(err instanceof ShoalError) || err.code !== 'SHOAL_ERR_PRIMARY_UNMANAGED') throw err;
+      app.markUnmanaged(err.message, pid);
+      return app;
+    }
+  }
+
+  /** An app whose primary runs but will not work with this daemon: reported, left serving, stoppable. */
+  static unmanaged(spec: PrimarySpec, why: string, ctx: AppContext): ClusterApp {
+    const app = new ClusterApp(spec.app, spec.cli_env, ctx);
+    app.slots = [...spec.slots];
+    const pid =
+      spec.primary && processStartTime(spec.primary.pid) === spec.primary.start_time
+        ? spec.primary.pid
+        : null;
+    app.markUnmanaged(why, pid);
+    return app;
+  }
+
+  private markUnmanaged(why: string, pid: number | null): void {
+    const who = pid === null ? 'Its primary' : `Its primary (pid ${pid})`;
+    this.primaryInfo.problem = `${who} runs but cannot be managed by this daemon: ${why}. It is left serving as it is. To replace it, run "shoal delete ${this.name}" (which stops it${pid === null ? '; find its pid with "fuser ' + this.files.socket + '"' : ''}), then start the app again.`;
+    if (pid !== null) this.unmanaged = { pid, startTime: processStartTime(pid) };
+    log('cluster.adoption_refused', { app: this.name, pid, why });
+  }
+
+  private stopUnmanaged(target: { pid: number; startTime: string | null }): void {
+    if (isAlive(target.pid) && processStartTime(target.pid) === target.startTime)
+      signalAll([target.pid], 'SIGTERM');
+  }
+
+  private timeout(): number {
+    return requestTimeout(this.config, this.slots.length || 1);
+  }
+
+  private ensurePrimary(): Promise<PrimaryProcess> {
+    if (this.primaryInfo.problem) {
+      return Promise.reject(
+        new ShoalError('SHOAL_ERR_PRIMARY_UNMANAGED', `${this.name}: ${this.primaryInfo.problem}`, {
+          app: this.name,
+        }),
+      );
+    }
+    if (this.primary?.connected) return Promise.resolve(this.primary);
+    this.starting ??= this.spawnPrimary().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async spawnPrimary(): Promise<PrimaryProcess> {
+    this.prepare();
+    this.clearRestartTimer();
+    const files = this.files;
+    this.writeSpec();
+    const env = instanceEnv(this.config, this.cliEnv, { id: -1, instance: -1, home: this.ctx.home });
+    const primary = await PrimaryProcess.spawn(
+      {
+        app: this.name,
+        node: nodeBinary(this.config),
+        cwd: this.config.cwd,
+        env,
+        specFile: files.spec,
+        socket: files.socket,
+        logFile: files.primaryLog,
+      },
+      this.handlers(),
+    );
+    this.primary = primary;
+    this.writeSpec();
+    return primary;
+  }
+
+  private handlers() {
+    return {
+      onSnapshot: (event: { workers: WorkerSnapshot[] }) => {
+        this.workers = event.workers;
+        this.ctx.onChange();
+      },
+      onExit: (exit: PrimaryExit) => this.onPrimaryExit(exit),
+    };
+  }
+
+  /**
+   * The spec file is also how a restarted daemon finds this app again (see recovery/), so it is kept
+   * current: config, base env, slots, restart counts and the primary's identity after every change.
+   */
+  private writeSpec(): void {
+    const restarts: Record<string, number> = {};
+    for (const w of this.workers) restarts[String(w.id)] = w.restarts;
+    const pid = this.primary?.pid ?? null;
+    writeSpecFile(this.files.spec, {
+      version: 1,
+      app: this.config,
+      cli_env: this.cliEnv,
+      home: this.ctx.home,
+      socket: this.files.socket,
+      slots: this.slots,
+      restarts,
+      primary: pid === null ? null : { pid, start_time: processStartTime(pid) },
+    });
+  }
+
+  /** Node's cluster workers exit with their primary: the whole app is down, and the policy decides. */
+  private onPrimaryExit(exit: PrimaryExit): void {
+    this.primary = null;
+    if (this.destroyed) return;
+    const reason = `cluster primary ${exit.why ?? describeExit(exit)}`;
+    const decision = decideRestart(this.config, exit, this.history);
+    // Only workers that were meant to run come back; one the user stopped stays stopped.
+    const live = this.workers.filter((w) => isLive(w.status)).map((w) => w.id);
+    const delayMs = decision.action === 'restart' ? decision.delay : 0;
+    const statusReason =
+      decision.action === 'restart'
+        ? `${reason}; restarting the primary${delayMs > 0 ? ` in ${delayMs} ms` : ''}`
+        : `cluster primary ${decision.reason}`;
+    this.workers = this.workers.map((w) => {
+      const status = statusAfterPrimaryDeath(w.status, decision.action);
+      if (status === w.status && !isLive(w.status)) return { ...w, pid: null };
+      const restarting = status === 'launching';
+      return {
+        ...w,
+        pid: null,
+        status,
+        status_reason: statusReason,
+        heap_used: null,
+        heap_total: null,
+        loop_delay: null,
+        ...(restarting ? { restarts: w.restarts + 1, last_restart_reason: reason } : {}),
+      };
+    });
+    this.ctx.onChange();
+    if (decision.action !== 'restart') {
+      log('cluster.primary_not_restarted', {
+        app: this.name,
+        decision: decision.action,
+        reason: decision.reason,
+      });
+      return;
+    }
+    this.history = decision.history;
+    this.primaryInfo.restarts += 1;
+    this.primaryInfo.last_restart_reason = reason;
+    this.writeSpec();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.destroyed || this.primary) return;
+      this.start(live).catch((err: unknown) => {
+        const message = (err as Error).message;
+        log('cluster.primary_restart_failed', { app: this.name, message });
+        // A primary that cannot even start is one more failed run for the policy (which gives up in the end).
+        if (!this.primary && !this.destroyed)
+          this.onPrimaryExit({ code: null, signal: null, uptime: 0, why: `did not start (${message})` });
+      });
+    }, delayMs);
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+}
+
+/** The Node binary that runs the primary and therefore every worker: the app's own when it names one. */
+function nodeBinary(app: AppConfig): string {
+  return app.interpreter === 'node' || app.interpreter === 'none' ? process.execPath : app.interpreter;
+}

@@ -1,0 +1,108 @@
+// The control socket's protocol: every request a client (the CLI, above all) may send the daemon, and
+// the result of each. A request is { v, id, type, ...payload }; an answer is { v, id, ok: true, result }
+// or { v, id, ok: false, error: { code, message, details } } (see rpc-server.ts and envelope.ts).
+import { z } from 'zod';
+import { AppConfigSchema } from './app-config.js';
+import { defineChannel } from './channel.js';
+import { ProcessDetailSchema, ProcessInfoSchema } from './process-info.js';
+
+/** The control protocol's version; the envelope itself never changes (see version.ts). */
+export const CONTROL_PROTOCOL_VERSION = 1;
+
+const Env = z.record(z.string(), z.string());
+const Target = z.string().min(1);
+const Processes = z.array(ProcessInfoSchema);
+const Messages = z.array(z.string());
+
+export const LogFileSchema = z.object({
+  app: z.string(),
+  id: z.number().int().nullable(),
+  stream: z.enum(['out', 'err']),
+  path: z.string(),
+});
+export type LogFile = z.infer<typeof LogFileSchema>;
+
+export const ControlChannel = defineChannel({
+  version: CONTROL_PROTOCOL_VERSION,
+  unreachable: 'SHOAL_ERR_DAEMON_UNREACHABLE',
+  requests: {
+    hello: {
+      request: z.object({ client_version: z.string(), client_protocol: z.number().int() }),
+      result: z.object({
+        protocol: z.number().int(),
+        version: z.string(),
+        pid: z.number().int(),
+        home: z.string(),
+      }),
+    },
+    ping: {
+      request: z.object({}),
+      result: z.object({ pong: z.literal(true), pid: z.number().int(), uptime: z.number() }),
+    },
+    start: {
+      request: z.object({ apps: z.array(AppConfigSchema).min(1), cli_env: Env }),
+      result: z.object({ processes: Processes, messages: Messages }),
+    },
+    stop: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
+    restart: {
+      request: z.object({ target: Target, update_env: z.boolean().default(false), cli_env: Env.optional() }),
+      result: z.object({ processes: Processes, messages: Messages }),
+    },
+    reload: {
+      request: z.object({ target: Target }),
+      result: z.object({ processes: Processes, messages: Messages }),
+    },
+    delete: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
+    scale: {
+      request: z.object({
+        name: z.string().min(1),
+        instances: z.union([z.number().int().min(0), z.string()]),
+      }),
+      result: z.object({ processes: Processes, messages: Messages }),
+    },
+    list: { request: z.object({}), result: z.object({ processes: Processes }) },
+    describe: {
+      request: z.object({ target: Target }),
+      result: z.object({ processes: z.array(ProcessDetailSchema) }),
+    },
+    logs: {
+      request: z.object({ target: z.string().nullable() }),
+      result: z.object({ files: z.array(LogFileSchema) }),
+    },
+    flush: {
+      request: z.object({ target: z.string().nullable() }),
+      result: z.object({ files: z.array(z.string()) }),
+    },
+    kill: { request: z.object({}), result: z.object({ stopped: z.number().int() }) },
+    signal: {
+      request: z.object({ target: Target, signal: z.string().regex(/^SIG[A-Z0-9]+$/) }),
+      result: z.object({ processes: Processes }),
+    },
+    env: {
+      request: z.object({ target: Target }),
+      result: z.object({
+        processes: z.array(z.object({ id: z.number().int(), name: z.string(), env: Env })),
+      }),
+    },
+    save: {
+      request: z.object({ force: z.boolean().default(false) }),
+      result: z.object({ file: z.string(), apps: z.number().int() }),
+    },
+    resurrect: { request: z.object({}), result: z.object({ processes: Processes, messages: Messages }) },
+    web: {
+      request: z.object({}),
+      result: z.object({ url: z.string().nullable(), token_file: z.string().nullable() }),
+    },
+    /** Daemon upgrade: leave cluster apps running, stop fork apps for the next daemon, and exit. */
+    handover: {
+      request: z.object({}),
+      result: z.object({
+        kept: z.array(z.string()),
+        stopped: z.array(z.string()),
+        /** True when an init system (systemd) restarts the daemon: the client then waits for that one. */
+        supervised: z.boolean(),
+      }),
+    },
+  },
+});
+export type ControlChannel = typeof ControlChannel;

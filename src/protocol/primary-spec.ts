@@ -1,0 +1,25 @@
+// What the daemon gives a new cluster primary: a 0600 file in SHOAL_HOME/run, named by the primary's
+// SHOAL_PRIMARY_SPEC variable. It is kept current by the daemon, and is also how a daemon started later
+// finds the primaries still running (see daemon/cluster/primary-spec-file.ts).
+import { z } from 'zod';
+import { AppConfigSchema } from './app-config.js';
+import { SlotSchema } from './primary-channel.js';
+
+export const PRIMARY_SPEC_VERSION = 1;
+
+export const PrimarySpecSchema = z.object({
+  version: z.literal(PRIMARY_SPEC_VERSION),
+  app: AppConfigSchema,
+  cli_env: z.record(z.string(), z.string()),
+  home: z.string(),
+  socket: z.string(),
+  slots: z.array(SlotSchema),
+  /** Restart counts to carry over (a primary started again after its predecessor died). */
+  restarts: z.record(z.string(), z.number().int()).default({}),
+  /**
+   * The primary's pid and kernel start time, written once it is spawned: how a daemon started later
+   * stops a primary it cannot talk to, without ever signalling a process that reused the pid.
+   */
+  primary: z.object({ pid: z.number().int(), start_time: z.string().nullable() }).nullable().default(null),
+});
+export type PrimarySpec = z.infer<typeof PrimarySpecSchema>;
