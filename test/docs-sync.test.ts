@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ErrorCodes, ShoalError } from '../src/errors.js';
+import { ExitCodes } from '../src/exit-codes.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const documented = [...doc.matchAll(/^### (SHOAL_ERR_[A-Z_]+)$/gm)].map((m) => m[1]);
@@ -27,6 +28,16 @@ describe('error codes', () => {
     assert.equal(back.message, 'No app named "x".');
     assert.deepEqual(back.details, { app: 'x' });
     assert.equal(ShoalError.from({ code: 'NOT_A_CODE', message: 'm' }).code, 'SHOAL_ERR_INTERNAL');
+  });
+});
+
+describe('exit codes', () => {
+  it('lists every exit code of src/exit-codes.ts in docs/errors.md, and no other', () => {
+    const rows = [...doc.matchAll(/^\| (\d+) \| `([A-Z_]+)` \|/gm)].map(
+      (m) => [m[2]!, Number(m[1])] as const,
+    );
+    assert.ok(rows.length > 0, 'docs/errors.md has an exit code table');
+    assert.deepEqual(Object.fromEntries(rows), { ...ExitCodes });
   });
 });
 

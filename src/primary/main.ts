@@ -37,6 +37,7 @@ const pool = new WorkerPool({
   cliEnv: spec.cli_env,
   home: spec.home,
   restarts: spec.restarts,
+  restartReasons: spec.restart_reasons,
 });
 pool.addSlots(spec.slots);
 

@@ -19,6 +19,7 @@ export interface PoolOptions {
   cliEnv: Record<string, string>;
   home: string;
   restarts: Record<string, number>;
+  restartReasons: Record<string, string>;
 }
 
 export type MessageRoute = (proc: ManagedProcess, message: unknown) => void;
@@ -65,6 +66,7 @@ export class WorkerPool extends EventEmitter<{
     return slots.map((slot) => {
       const proc = this.create(slot);
       proc.restarts = this.opts.restarts[String(slot.id)] ?? 0;
+      proc.lastRestartReason = this.opts.restartReasons[String(slot.id)] ?? null;
       this.slots.set(slot.id, proc);
       return proc;
     });

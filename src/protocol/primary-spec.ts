@@ -16,6 +16,8 @@ export const PrimarySpecSchema = z.object({
   slots: z.array(SlotSchema),
   /** Restart counts to carry over (a primary started again after its predecessor died). */
   restarts: z.record(z.string(), z.number().int()).default({}),
+  /** And why each was last restarted, by process id. */
+  restart_reasons: z.record(z.string(), z.string()).default({}),
   /**
    * The primary's pid and kernel start time, written once it is spawned: how a daemon started later
    * stops a primary it cannot talk to, without ever signalling a process that reused the pid.

@@ -137,7 +137,8 @@ export class RpcClient<C extends Channel> {
     if (!msg) return;
     // An error about a message the other side could not read (too long, not JSON) carries no request id.
     if (msg.id === -1 && !msg.ok) {
-      this.failAll(ShoalError.from(msg.error));
+      const code = ShoalError.from(msg.error).code;
+      this.failAll(this.error(code, `could not read a request: ${msg.error.message}`));
       return;
     }
     const waiter = this.pending.get(msg.id);

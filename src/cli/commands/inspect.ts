@@ -54,6 +54,7 @@ function describeText(d: ProcessDetail): string {
       `autorestart=${c.autorestart} max_restarts=${c.max_restarts} min_uptime=${c.min_uptime} restart_delay=${c.restart_delay} exp_backoff=${c.exp_backoff_restart_delay}`,
     ],
     ['source', c.source_file ?? 'command line'],
+    ...primaryRows(d),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
@@ -72,6 +73,17 @@ function describeText(d: ProcessDetail): string {
     for (const l of d.recent_stderr) lines.push(`  ${l}`);
   }
   return lines.join('\n');
+}
+
+/** The cluster primary: its pid, how often and why it was started again, and a problem if the daemon has one with it. */
+function primaryRows(d: ProcessDetail): Array<[string, string]> {
+  const p = d.primary;
+  if (!p) return [];
+  const restarts =
+    p.restarts === 0 ? 'never restarted' : `restarted ${p.restarts} time(s), last: ${p.last_restart_reason}`;
+  const rows: Array<[string, string]> = [['primary', `pid ${p.pid ?? '-'}, ${restarts}`]];
+  if (p.problem) rows.push(['primary problem', p.problem]);
+  return rows;
 }
 
 /** Each app's total over its processes, then each process; a target may span apps (all, a namespace). */

@@ -12,15 +12,15 @@ import { ShoalError } from '../../errors.js';
 import { appFiles } from '../../supervision/app-files.js';
 import { instanceEnv } from '../../supervision/launch-spec.js';
 import { appLogFiles } from '../../supervision/log-paths.js';
-import { isLive, statusAfterPrimaryDeath } from '../../supervision/process-state.js';
-import { isAlive, processStartTime, signalAll } from '../../supervision/process-tree.js';
 import { decideRestart, describeExit, type RestartHistory } from '../../supervision/restart-policy.js';
 import type { AppContext } from '../app-context.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { idleState, processRecord } from '../process-record.js';
+import { afterPrimaryDeath } from './primary-death.js';
 import { type PrimaryExit, PrimaryProcess } from './primary-process.js';
 import { removeSpecFile, writeSpecFile } from './primary-spec-file.js';
+import { UnmanagedPrimary, verifiedPrimaryPid } from './unmanaged-primary.js';
 
 /** Reload and start wait for workers to become ready; bound them by the app's own timeouts. */
 const requestTimeout = (app: AppConfig, workers: number) =>
@@ -39,8 +39,8 @@ export class ClusterApp implements AppRunner {
     last_restart_reason: null,
     problem: null,
   };
-  /** A primary this daemon found running but cannot work with, by pid and start time, to stop it on delete. */
-  private unmanaged: { pid: number; startTime: string | null } | null = null;
+  /** A primary this daemon found running but cannot work with; stopped when the app is deleted. */
+  private unmanaged: UnmanagedPrimary | null = null;
   private destroyed = false;
 
   constructor(
@@ -140,7 +140,7 @@ export class ClusterApp implements AppRunner {
   async destroy(): Promise<void> {
     this.destroyed = true;
     this.clearRestartTimer();
-    if (this.unmanaged) this.stopUnmanaged(this.unmanaged);
+    this.unmanaged?.stop();
     await this.primary?.shutdown(this.timeout());
     this.primary = null;
     this.workers = [];
@@ -180,10 +180,7 @@ export class ClusterApp implements AppRunner {
   static async adopt(spec: PrimarySpec, ctx: AppContext): Promise<ClusterApp> {
     const app = new ClusterApp(spec.app, spec.cli_env, ctx);
     app.slots = [...spec.slots];
-    const pid =
-      spec.primary && processStartTime(spec.primary.pid) === spec.primary.start_time
-        ? spec.primary.pid
-        : null;
+    const pid = verifiedPrimaryPid(spec);
     try {
       const { primary, status } = await PrimaryProcess.adopt(spec.app.name, spec.socket, pid, app.handlers());
       app.primary = primary;
@@ -194,8 +191,7 @@ export class ClusterApp implements AppRunner {
       return app;
     } catch (err) {
       if (!(err instanceof ShoalError) || err.code !== 'SHOAL_ERR_PRIMARY_UNMANAGED') throw err;
-      app.markUnmanaged(err.message, pid);
-      return app;
+      return ClusterApp.unmanaged(spec, err.message, ctx);
     }
   }
 
@@ -203,24 +199,10 @@ export class ClusterApp implements AppRunner {
   static unmanaged(spec: PrimarySpec, why: string, ctx: AppContext): ClusterApp {
     const app = new ClusterApp(spec.app, spec.cli_env, ctx);
     app.slots = [...spec.slots];
-    const pid =
-      spec.primary && processStartTime(spec.primary.pid) === spec.primary.start_time
-        ? spec.primary.pid
-        : null;
-    app.markUnmanaged(why, pid);
+    app.unmanaged = new UnmanagedPrimary(app.name, why, verifiedPrimaryPid(spec), spec.socket);
+    app.primaryInfo.problem = app.unmanaged.message;
+    log('cluster.adoption_refused', { app: app.name, pid: app.unmanaged.pid, why });
     return app;
-  }
-
-  private markUnmanaged(why: string, pid: number | null): void {
-    const who = pid === null ? 'Its primary' : `Its primary (pid ${pid})`;
-    this.primaryInfo.problem = `${who} runs but cannot be managed by this daemon: ${why}. It is left serving as it is. To replace it, run "shoal delete ${this.name}" (which stops it${pid === null ? '; find its pid with "fuser ' + this.files.socket + '"' : ''}), then start the app again.`;
-    if (pid !== null) this.unmanaged = { pid, startTime: processStartTime(pid) };
-    log('cluster.adoption_refused', { app: this.name, pid, why });
-  }
-
-  private stopUnmanaged(target: { pid: number; startTime: string | null }): void {
-    if (isAlive(target.pid) && processStartTime(target.pid) === target.startTime)
-      signalAll([target.pid], 'SIGTERM');
   }
 
   private timeout(): number {
@@ -245,24 +227,10 @@ export class ClusterApp implements AppRunner {
   private async spawnPrimary(): Promise<PrimaryProcess> {
     this.prepare();
     this.clearRestartTimer();
-    const files = this.files;
     this.writeSpec();
-    const env = instanceEnv(this.config, this.cliEnv, { id: -1, instance: -1, home: this.ctx.home });
-    const primary = await PrimaryProcess.spawn(
-      {
-        app: this.name,
-        node: nodeBinary(this.config),
-        cwd: this.config.cwd,
-        env,
-        specFile: files.spec,
-        socket: files.socket,
-        logFile: files.primaryLog,
-      },
-      this.handlers(),
-    );
-    this.primary = primary;
+    this.primary = await PrimaryProcess.spawnFor(this.config, this.cliEnv, this.ctx.home, this.handlers());
     this.writeSpec();
-    return primary;
+    return this.primary;
   }
 
   private handlers() {
@@ -280,18 +248,14 @@ export class ClusterApp implements AppRunner {
    * current: config, base env, slots, restart counts and the primary's identity after every change.
    */
   private writeSpec(): void {
-    const restarts: Record<string, number> = {};
-    for (const w of this.workers) restarts[String(w.id)] = w.restarts;
-    const pid = this.primary?.pid ?? null;
     writeSpecFile(this.files.spec, {
-      version: 1,
-      app: this.config,
-      cli_env: this.cliEnv,
+      config: this.config,
+      cliEnv: this.cliEnv,
       home: this.ctx.home,
       socket: this.files.socket,
       slots: this.slots,
-      restarts,
-      primary: pid === null ? null : { pid, start_time: processStartTime(pid) },
+      workers: this.workers,
+      primaryPid: this.primary?.pid ?? null,
     });
   }
 
@@ -299,30 +263,10 @@ export class ClusterApp implements AppRunner {
   private onPrimaryExit(exit: PrimaryExit): void {
     this.primary = null;
     if (this.destroyed) return;
-    const reason = `cluster primary ${exit.why ?? describeExit(exit)}`;
+    const reason = `cluster primary ${describeExit(exit)}`;
     const decision = decideRestart(this.config, exit, this.history);
-    // Only workers that were meant to run come back; one the user stopped stays stopped.
-    const live = this.workers.filter((w) => isLive(w.status)).map((w) => w.id);
-    const delayMs = decision.action === 'restart' ? decision.delay : 0;
-    const statusReason =
-      decision.action === 'restart'
-        ? `${reason}; restarting the primary${delayMs > 0 ? ` in ${delayMs} ms` : ''}`
-        : `cluster primary ${decision.reason}`;
-    this.workers = this.workers.map((w) => {
-      const status = statusAfterPrimaryDeath(w.status, decision.action);
-      if (status === w.status && !isLive(w.status)) return { ...w, pid: null };
-      const restarting = status === 'launching';
-      return {
-        ...w,
-        pid: null,
-        status,
-        status_reason: statusReason,
-        heap_used: null,
-        heap_total: null,
-        loop_delay: null,
-        ...(restarting ? { restarts: w.restarts + 1, last_restart_reason: reason } : {}),
-      };
-    });
+    const after = afterPrimaryDeath(this.workers, decision, reason);
+    this.workers = after.workers;
     this.ctx.onChange();
     if (decision.action !== 'restart') {
       log('cluster.primary_not_restarted', {
@@ -339,23 +283,18 @@ export class ClusterApp implements AppRunner {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.destroyed || this.primary) return;
-      this.start(live).catch((err: unknown) => {
+      this.start(after.live).catch((err: unknown) => {
         const message = (err as Error).message;
         log('cluster.primary_restart_failed', { app: this.name, message });
         // A primary that cannot even start is one more failed run for the policy (which gives up in the end).
         if (!this.primary && !this.destroyed)
           this.onPrimaryExit({ code: null, signal: null, uptime: 0, why: `did not start (${message})` });
       });
-    }, delayMs);
+    }, decision.delay);
   }
 
   private clearRestartTimer(): void {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
   }
-}
-
-/** The Node binary that runs the primary and therefore every worker: the app's own when it names one. */
-function nodeBinary(app: AppConfig): string {
-  return app.interpreter === 'node' || app.interpreter === 'none' ? process.execPath : app.interpreter;
 }

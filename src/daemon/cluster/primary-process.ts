@@ -5,6 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { ShoalError } from '../../errors.js';
+import type { AppConfig } from '../../protocol/app-config.js';
+import { appFiles } from '../../supervision/app-files.js';
+import { instanceEnv } from '../../supervision/launch-spec.js';
 import { PrimaryChannel, SnapshotEventSchema, type SnapshotEvent } from '../../protocol/primary-channel.js';
 import type { RequestPayload, RequestType, Result } from '../../protocol/channel.js';
 import { RpcClient } from '../../protocol/rpc-client.js';
@@ -61,6 +64,30 @@ export class PrimaryProcess {
   ) {
     this.pid = pid;
     child?.once('exit', (code, signal) => this.exited(code, signal));
+  }
+
+  /** Spawns the primary of a cluster app, with its files in the home; see spawn. */
+  static spawnFor(
+    app: AppConfig,
+    cliEnv: Record<string, string>,
+    home: string,
+    handlers: Handlers,
+  ): Promise<PrimaryProcess> {
+    const files = appFiles(home, app.name);
+    return PrimaryProcess.spawn(
+      {
+        app: app.name,
+        // The Node that runs the primary runs every worker: the app's own when it names one.
+        node: app.interpreter === 'node' || app.interpreter === 'none' ? process.execPath : app.interpreter,
+        cwd: app.cwd,
+        // The primary's env is what workers inherit (Node's cluster forks with it), so it is the app's.
+        env: instanceEnv(app, cliEnv, { id: -1, instance: -1, home }),
+        specFile: files.spec,
+        socket: files.socket,
+        logFile: files.primaryLog,
+      },
+      handlers,
+    );
   }
 
   /** Spawns a primary and connects to it; rejects (and leaves nothing running) if it never answers. */

@@ -4,9 +4,41 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainObject } from '../../config/is-object.js';
-import { type PrimarySpec, PrimarySpecSchema } from '../../protocol/primary-spec.js';
+import type { AppConfig } from '../../protocol/app-config.js';
+import type { Slot, WorkerSnapshot } from '../../protocol/primary-channel.js';
+import { PRIMARY_SPEC_VERSION, type PrimarySpec, PrimarySpecSchema } from '../../protocol/primary-spec.js';
+import { processStartTime } from '../../supervision/process-tree.js';
 
-export function writeSpecFile(file: string, spec: PrimarySpec): void {
+export interface SpecFacts {
+  config: AppConfig;
+  cliEnv: Record<string, string>;
+  home: string;
+  socket: string;
+  slots: Slot[];
+  /** The daemon's last view of the workers: their restart counts and reasons carry over to a new primary. */
+  workers: WorkerSnapshot[];
+  primaryPid: number | null;
+}
+
+export function writeSpecFile(file: string, facts: SpecFacts): void {
+  const restarts: Record<string, number> = {};
+  const reasons: Record<string, string> = {};
+  for (const w of facts.workers) {
+    restarts[String(w.id)] = w.restarts;
+    if (w.last_restart_reason !== null) reasons[String(w.id)] = w.last_restart_reason;
+  }
+  const pid = facts.primaryPid;
+  const spec: PrimarySpec = {
+    version: PRIMARY_SPEC_VERSION,
+    app: facts.config,
+    cli_env: facts.cliEnv,
+    home: facts.home,
+    socket: facts.socket,
+    slots: facts.slots,
+    restarts,
+    restart_reasons: reasons,
+    primary: pid === null ? null : { pid, start_time: processStartTime(pid) },
+  };
   writeFileSync(file, JSON.stringify(spec), { mode: 0o600 });
 }
 

@@ -3,14 +3,13 @@
 // orphaned (their output pipes are gone), and start those apps again. After a reboot nothing is taken
 // back: that is `shoal resurrect`'s job.
 import { rmSync } from 'node:fs';
-import { ShoalError } from '../../errors.js';
 import { AppConfigSchema } from '../../protocol/app-config.js';
 import { type PrimarySpec, PrimarySpecSchema } from '../../protocol/primary-spec.js';
 import { socketAccepts } from '../../protocol/socket-probe.js';
 import type { HomePaths } from '../../home.js';
 import { isAlive, processStartTime, signalAll, signalGroup } from '../../supervision/process-tree.js';
 import { ClusterApp } from '../cluster/cluster-app.js';
-import { readSpecFiles, removeSpecFile } from '../cluster/primary-spec-file.js';
+import { readSpecFiles, removeSpecFile, type SpecReading } from '../cluster/primary-spec-file.js';
 import { log } from '../daemon-log.js';
 import type { Supervisor } from '../supervisor.js';
 import { bootId } from './boot-id.js';
@@ -48,53 +47,60 @@ function stubSpec(name: string, socket: string, home: string, id: number): Prima
 }
 
 /**
- * Takes back every primary that still runs. Nothing here may stop the daemon from starting: a primary
- * that is gone is cleaned up after, and one that runs but cannot be worked with (another Shoal version,
- * stuck, answering only errors) is registered as unmanaged, so `shoal ls` says so and what to do.
+ * Takes back every primary that still runs, all at once (each may take its adoption bound). Nothing here
+ * may stop the daemon from starting: a primary that is gone is cleaned up after, and one that runs but
+ * cannot be worked with (another Shoal version, stuck, answering only errors) is registered as
+ * unmanaged, so `shoal ls` says so and what to do, and it is left serving.
  */
 async function adoptPrimaries(
   supervisor: Supervisor,
   paths: HomePaths,
 ): Promise<Omit<RecoveryReport, 'restarted'>> {
-  const adopted: string[] = [];
-  const unmanaged: string[] = [];
-  for (const reading of readSpecFiles(paths.run)) {
-    if (!reading.ok) {
-      log('recovery.bad_spec', { file: reading.file, app: reading.name, why: reading.why });
-      // A spec of another Shoal version whose primary still serves: say so; it is left running.
-      if (reading.name !== null && reading.socket !== null && (await socketAccepts(reading.socket))) {
-        const stub = stubSpec(reading.name, reading.socket, paths.root, supervisor.appContext.nextId());
-        supervisor.adopt(
-          ClusterApp.unmanaged(
-            stub,
-            `its spec file ${reading.file} is ${reading.why}`,
-            supervisor.appContext,
-          ),
-        );
-        unmanaged.push(reading.name);
-      } else removeSpecFile(reading.file);
-      continue;
+  const readings = readSpecFiles(paths.run);
+  // Ids handed out from here on (to stubs, to new apps) stay above every adoptable slot.
+  for (const r of readings) if (r.ok) for (const slot of r.spec.slots) supervisor.reserveIds(slot.id);
+  const outcomes = await Promise.all(readings.map((r) => adoptOne(supervisor, paths, r)));
+  const named = (what: Outcome) =>
+    outcomes.flatMap((o) => (o.outcome === what && o.name !== null ? [o.name] : []));
+  return { adopted: named('adopted'), unmanaged: named('unmanaged') };
+}
+
+type Outcome = 'adopted' | 'unmanaged' | 'gone';
+
+async function adoptOne(
+  supervisor: Supervisor,
+  paths: HomePaths,
+  reading: SpecReading,
+): Promise<{ name: string | null; outcome: Outcome }> {
+  const ctx = supervisor.appContext;
+  if (!reading.ok) {
+    log('recovery.bad_spec', { file: reading.file, app: reading.name, why: reading.why });
+    // A spec of another Shoal version whose primary still serves: say so; it is left running.
+    if (reading.name !== null && reading.socket !== null && (await socketAccepts(reading.socket))) {
+      const stub = stubSpec(reading.name, reading.socket, paths.root, ctx.nextId());
+      supervisor.adopt(ClusterApp.unmanaged(stub, `its spec file ${reading.file} is ${reading.why}`, ctx));
+      return { name: reading.name, outcome: 'unmanaged' };
     }
-    const { spec } = reading;
-    try {
-      const app = await ClusterApp.adopt(spec, supervisor.appContext);
-      supervisor.adopt(app);
-      (app.problem === null ? adopted : unmanaged).push(app.name);
-    } catch (err) {
-      const pid = spec.primary?.pid ?? null;
-      const running = pid !== null && isAlive(pid) && processStartTime(pid) === spec.primary?.start_time;
-      if (running && err instanceof ShoalError) {
-        // It runs but does not even accept a connection in time.
-        supervisor.adopt(ClusterApp.unmanaged(spec, err.message, supervisor.appContext));
-        unmanaged.push(spec.app.name);
-        continue;
-      }
-      log('recovery.primary_gone', { app: spec.app.name, message: (err as Error).message });
-      removeSpecFile(reading.file);
-      rmSync(spec.socket, { force: true });
-    }
+    removeSpecFile(reading.file);
+    return { name: reading.name, outcome: 'gone' };
   }
-  return { adopted, unmanaged };
+  const { spec } = reading;
+  try {
+    const app = await ClusterApp.adopt(spec, ctx);
+    supervisor.adopt(app);
+    return { name: app.name, outcome: app.problem === null ? 'adopted' : 'unmanaged' };
+  } catch (err) {
+    const pid = spec.primary?.pid ?? null;
+    if (pid !== null && isAlive(pid) && processStartTime(pid) === spec.primary?.start_time) {
+      // It runs but does not even accept a connection in time.
+      supervisor.adopt(ClusterApp.unmanaged(spec, (err as Error).message, ctx));
+      return { name: spec.app.name, outcome: 'unmanaged' };
+    }
+    log('recovery.primary_gone', { app: spec.app.name, message: (err as Error).message });
+    removeSpecFile(reading.file);
+    rmSync(spec.socket, { force: true });
+    return { name: spec.app.name, outcome: 'gone' };
+  }
 }
 
 /** Stops what a dead daemon's fork app left running, checking start times so a reused pid is left alone. */
