@@ -3,12 +3,14 @@
 import { Command } from 'commander';
 import { packageVersion } from '../protocol/version.js';
 import { registerConfigCommand } from './commands/config.js';
-import { registerDaemonCommands } from './commands/daemon.js';
+import { registerDaemonControlCommands } from './commands/daemon-control.js';
 import { registerInspectCommands } from './commands/inspect.js';
-import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerMonitorCommands } from './commands/monitor.js';
+import { registerPersistenceCommands } from './commands/persistence.js';
 import { registerProcessCommands } from './commands/process.js';
+import { registerSignalEnvCommands } from './commands/signals-env.js';
+import { registerStartupCommands } from './commands/startup.js';
 import { reportError } from './output.js';
 import { cliState } from './session.js';
 
@@ -27,8 +29,10 @@ registerProcessCommands(program);
 registerInspectCommands(program);
 registerLogCommands(program);
 registerMonitorCommands(program);
-registerDaemonCommands(program);
-registerLifecycleCommands(program);
+registerDaemonControlCommands(program);
+registerPersistenceCommands(program);
+registerStartupCommands(program);
+registerSignalEnvCommands(program);
 registerConfigCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
