@@ -35,6 +35,7 @@ registerStartupCommands(program);
 registerSignalEnvCommands(program);
 registerConfigCommand(program);
 
+// Errors thrown while the arguments are parsed (a bad signal name) come before the preAction hook.
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.exit(reportError(err, cliState.verbose));
+  process.exit(reportError(err, cliState.verbose || program.opts().verbose === true));
 });

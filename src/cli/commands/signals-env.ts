@@ -7,15 +7,18 @@ import { redactEnv } from '../format/redact.js';
 import { printJson } from '../output.js';
 import { withClient } from '../session.js';
 
-/** "usr2", "USR2" and "SIGUSR2" all mean SIGUSR2; anything this OS does not know is refused. */
+/**
+ * "usr2", "USR2" and "SIGUSR2" all mean SIGUSR2; anything this OS does not know is refused. Used as the
+ * argument's parser, so a bad name fails before the daemon is reached (or started).
+ */
 export function signalName(input: string): NodeJS.Signals {
   const upper = input.trim().toUpperCase();
   const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
   if (!Object.hasOwn(constants.signals, name)) {
     throw new ShoalError(
-      'SHOAL_ERR_CONFIG_INVALID',
-      `Unknown signal "${input}": expected a name such as SIGUSR2, USR2 or SIGHUP.`,
-      { key: 'signal' },
+      'SHOAL_ERR_SIGNAL_INVALID',
+      `Unknown signal "${input}": expected a name such as SIGUSR2, USR2 or SIGHUP ("kill -l" lists them).`,
+      { signal: input },
     );
   }
   return name as NodeJS.Signals;
@@ -26,12 +29,11 @@ export function registerSignalEnvCommands(program: Command): void {
     .command('sendSignal')
     .alias('signal')
     .description('send a signal to the processes of an app, a process id, a namespace or all')
-    .argument('<signal>', 'signal name: SIGUSR2, USR2, SIGHUP, ...')
+    .argument('<signal>', 'signal name: SIGUSR2, USR2, SIGHUP, ...', signalName)
     .argument('<target>', 'name, id, namespace or "all"')
     .option('--json', 'print as JSON')
-    .action(async (signal: string, targetName: string, flags: { json?: boolean }) =>
+    .action(async (name: NodeJS.Signals, targetName: string, flags: { json?: boolean }) =>
       withClient(async (client) => {
-        const name = signalName(signal);
         const res = await client.request('signal', { target: targetName, signal: name });
         if (flags.json) printJson(res.processes);
         else
