@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   appFromCli,
-  type CliStartOptions,
   isProcessFile,
   type LoadedConfig,
   loadProcessFile,
@@ -34,8 +33,11 @@ function app(loaded: LoadedConfig, name: string): AppConfig {
   return found;
 }
 
-function cli(script: string, opts: CliStartOptions = {}): AppConfig {
-  const loaded = appFromCli(script, opts, FIXTURES);
+/** A `shoal start` entry (process-file keys, as cli/commands/start-flags.ts builds it), the CLI in FIXTURES. */
+type StartEntry = Record<string, unknown>;
+
+function cli(script: string, entry: StartEntry = {}): AppConfig {
+  const loaded = appFromCli({ script, ...entry }, { cwd: FIXTURES });
   assert.equal(loaded.apps.length, 1);
   return AppConfigSchema.parse(loaded.apps[0]);
 }
@@ -421,11 +423,11 @@ describe('instances and exec mode', () => {
   }
 
   // PM2's rule: an explicit instances (even 1) with a node interpreter means cluster, unless exec_mode says.
-  const modes: [string, CliStartOptions, string][] = [
+  const modes: [string, StartEntry, string][] = [
     ['apps/server.js', {}, 'fork'],
     ['apps/server.js', { instances: 1 }, 'cluster'],
-    ['apps/server.js', { instances: 4, execMode: 'fork_mode' }, 'fork'],
-    ['apps/server.js', { execMode: 'cluster_mode' }, 'cluster'],
+    ['apps/server.js', { instances: 4, exec_mode: 'fork_mode' }, 'fork'],
+    ['apps/server.js', { exec_mode: 'cluster_mode' }, 'cluster'],
     ['apps/task.ts', { instances: 2 }, 'cluster'],
     ['apps/job.sh', { instances: 2 }, 'fork'],
   ];
@@ -437,7 +439,7 @@ describe('instances and exec mode', () => {
 
   test('cluster mode with a non-node interpreter is an error on exec_mode', async () => {
     const err = await rejection(
-      () => cli('apps/job.sh', { execMode: 'cluster' }),
+      () => cli('apps/job.sh', { exec_mode: 'cluster' }),
       'SHOAL_ERR_CONFIG_INVALID',
     );
     assert.equal(err.details.key, 'exec_mode');
@@ -487,7 +489,10 @@ describe('scripts, commands and interpreters', () => {
   }
 
   test('an interpreter that is not installed is kept as given, with a warning', () => {
-    const loaded = appFromCli('apps/server.js', { interpreter: 'no-such-runtime' }, FIXTURES);
+    const loaded = appFromCli(
+      { script: 'apps/server.js', interpreter: 'no-such-runtime' },
+      { cwd: FIXTURES },
+    );
     assert.equal(loaded.apps[0]!.interpreter, 'no-such-runtime');
     assert.deepEqual(
       loaded.warnings.map((w) => [w.file, w.app, w.key]),
@@ -509,27 +514,27 @@ describe('scripts, commands and interpreters', () => {
 });
 
 describe('appFromCli', () => {
-  test('flags map onto the process-file keys with the same normalization', () => {
+  test('a start entry, flag values still strings, gets the same normalization as a file', () => {
     const loaded = appFromCli(
-      'server.js',
       {
+        script: 'server.js',
         name: 'web',
         cwd: 'apps',
         args: ['--port', '80'],
-        interpreterArgs: ['--inspect'],
+        interpreter_args: '--inspect',
         env: { A: '1' },
-        maxMemoryRestart: '1G',
-        minUptime: '5s',
-        killTimeout: 3000,
-        output: 'out.log',
-        error: 'NULL',
-        noTreekill: true,
-        cron: '*/5 * * * *',
-        stopExitCodes: [0],
+        max_memory_restart: '1G',
+        min_uptime: '5s',
+        kill_timeout: '3000',
+        out_file: 'out.log',
+        error_file: 'NULL',
+        treekill: false,
+        cron_restart: '*/5 * * * *',
+        stop_exit_codes: ['0'],
         namespace: 'front',
         watch: ['lib'],
       },
-      FIXTURES,
+      { cwd: FIXTURES },
     );
     assert.equal(loaded.file, '');
     assert.deepEqual(loaded.warnings, []);
@@ -554,7 +559,7 @@ describe('appFromCli', () => {
   });
 
   test('--env without a process file is recorded and warned about', () => {
-    const loaded = appFromCli('apps/server.js', { envName: 'production' }, FIXTURES);
+    const loaded = appFromCli({ script: 'apps/server.js' }, { cwd: FIXTURES, envName: 'production' });
     assert.equal(loaded.apps[0]!.env_name, 'production');
     assert.deepEqual(
       loaded.warnings.map((w) => w.key),
@@ -565,7 +570,7 @@ describe('appFromCli', () => {
   test('every bad flag is reported at once', async () => {
     const err = await rejection(
       () =>
-        cli('apps/server.js', { instances: 'lots', execMode: 'swarm', minUptime: 'soon', cwd: 'nowhere' }),
+        cli('apps/server.js', { instances: 'lots', exec_mode: 'swarm', min_uptime: 'soon', cwd: 'nowhere' }),
       'SHOAL_ERR_CONFIG_INVALID',
     );
     assert.deepEqual(issueKeys(err), ['cwd', 'exec_mode', 'instances', 'min_uptime']);

@@ -34,6 +34,36 @@ describe('signals, env and namespaces', () => {
     assert.match(bad.stderr, /Unknown signal "SIGNOPE"/);
   });
 
+  it('refuses an unknown signal name with its own code and signals nothing', async (t) => {
+    const home = createHome(t);
+    const out = join(home.dir, 'signals.txt');
+    await home.ok(['start', fixture('signal-file.js'), '--name', 'sig', '--', out]);
+    await waitFor('the fixture to be ready', () => existsSync(out));
+    const [before] = await home.list();
+
+    for (const args of [
+      ['sendSignal', 'SIGNOPE', 'sig'],
+      ['signal', 'nope', 'all'],
+    ]) {
+      const bad = await home.run(args);
+      assert.equal(bad.code, 1, `shoal ${args.join(' ')} exits 1`);
+      assert.match(bad.stderr, /^shoal: Unknown signal "(SIGNOPE|nope)": .*\[SHOAL_ERR_SIGNAL_INVALID\]$/m);
+      assert.equal(bad.stdout, '', 'no "Sent ..." line');
+    }
+    // A good signal after the bad ones: had either reached the app, the file would show it first.
+    await home.ok(['sendSignal', 'SIGHUP', 'sig']);
+    await waitFor('the SIGHUP', () => readFileSync(out, 'utf8') !== '');
+    assert.equal(readFileSync(out, 'utf8'), 'SIGHUP\n');
+    const [after] = await home.list();
+    assert.deepEqual([after?.pid, after?.restarts, after?.status], [before?.pid, 0, 'online']);
+
+    // The name is checked before the daemon is asked: a home without one does not get one.
+    const empty = createHome(t);
+    const res = await empty.run(['sendSignal', 'SIGNOPE', 'sig']);
+    assert.match(res.stderr, /\[SHOAL_ERR_SIGNAL_INVALID\]/);
+    assert.equal(empty.daemonPid(), null, 'no daemon was started');
+  });
+
   it('prints env as KEY=value with secret-looking values redacted', async (t) => {
     const home = createHome(t);
     await home.ok(['start', fixture('forever.js'), '--name', 'envy'], {

@@ -3,12 +3,14 @@
 import { Command } from 'commander';
 import { packageVersion } from '../protocol/version.js';
 import { registerConfigCommand } from './commands/config.js';
-import { registerDaemonCommands } from './commands/daemon.js';
+import { registerDaemonControlCommands } from './commands/daemon-control.js';
 import { registerInspectCommands } from './commands/inspect.js';
-import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerMonitorCommands } from './commands/monitor.js';
+import { registerPersistenceCommands } from './commands/persistence.js';
 import { registerProcessCommands } from './commands/process.js';
+import { registerSignalEnvCommands } from './commands/signals-env.js';
+import { registerStartupCommands } from './commands/startup.js';
 import { reportError } from './output.js';
 import { cliState } from './session.js';
 
@@ -27,10 +29,13 @@ registerProcessCommands(program);
 registerInspectCommands(program);
 registerLogCommands(program);
 registerMonitorCommands(program);
-registerDaemonCommands(program);
-registerLifecycleCommands(program);
+registerDaemonControlCommands(program);
+registerPersistenceCommands(program);
+registerStartupCommands(program);
+registerSignalEnvCommands(program);
 registerConfigCommand(program);
 
+// Errors thrown while the arguments are parsed (a bad signal name) come before the preAction hook.
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.exit(reportError(err, cliState.verbose));
+  process.exit(reportError(err, cliState.verbose || program.opts().verbose === true));
 });

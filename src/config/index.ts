@@ -3,5 +3,5 @@
 export { appFromCli } from './app-from-cli.js';
 export { loadProcessFile } from './load-process-file.js';
 export { isProcessFile } from './process-file-name.js';
-export type { CliStartOptions, ConfigWarning, LoadedConfig, LoadOptions } from './types.js';
+export type { CliLoadOptions, ConfigWarning, LoadedConfig, LoadOptions } from './types.js';
 export { parseBytes, parseDuration } from './units.js';

@@ -7,6 +7,8 @@ import type { ConfigWarning } from './types.js';
 export interface ConfigIssue {
   app: string | null;
   key: string;
+  /** For `shoal start`: the flag that set the key. */
+  flag?: string;
   expected: string;
   received: string;
   message: string;
@@ -17,6 +19,8 @@ export interface Source {
   file: string | null;
   /** How messages name the source: the file relative to the CLI's cwd, or "start options". */
   label: string;
+  /** For `shoal start`: the flag that set each key, named in messages instead of the key. */
+  flagOf?: Readonly<Record<string, string>>;
 }
 
 export function fileSource(file: string, cliCwd: string): Source {
@@ -24,7 +28,9 @@ export function fileSource(file: string, cliCwd: string): Source {
   return { file, label: rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file };
 }
 
-export const CLI_SOURCE: Source = { file: null, label: 'start options' };
+export function cliSource(flagOf: Readonly<Record<string, string>> = {}): Source {
+  return { file: null, label: 'start options', flagOf };
+}
 
 /** A value as messages show it: JSON, cut short so a huge object does not flood the terminal. */
 export function showValue(v: unknown): string {
@@ -50,12 +56,22 @@ export class Problems {
     return app === null ? this.source.label : `${this.source.label}: app "${app}"`;
   }
 
-  /** A problem with a key: "<where>: key "k": expected X, got Y (detail)". */
+  /** A problem with a key: "<where>: key "k": expected X, got Y (detail)"; "option --flag" for a flag. */
   add(app: string | null, key: string, expected: string, value: unknown, detail?: string): ConfigIssue {
     const received = showValue(value);
     const tail = detail ? ` (${detail})` : '';
-    const message = `${this.where(app)}: key "${key}": expected ${expected}, got ${received}${tail}`;
-    const issue = { app, key, expected, received, message };
+    const flagOf = this.source.flagOf;
+    const flag = flagOf && Object.hasOwn(flagOf, key) ? flagOf[key] : undefined;
+    const what = flag === undefined ? `key "${key}"` : `option ${flag}`;
+    const message = `${this.where(app)}: ${what}: expected ${expected}, got ${received}${tail}`;
+    const issue: ConfigIssue = {
+      app,
+      key,
+      ...(flag === undefined ? {} : { flag }),
+      expected,
+      received,
+      message,
+    };
     this.issues.push(issue);
     return issue;
   }
@@ -77,6 +93,7 @@ export class Problems {
       ...(this.source.file === null ? {} : { file: this.source.file }),
       ...(first.app === null ? {} : { app: first.app }),
       key: first.key,
+      ...(first.flag === undefined ? {} : { flag: first.flag }),
       issues: this.issues.map((i) => ({ ...i })),
     };
     const message = this.issues.map((i) => i.message).join('\n');

@@ -25,35 +25,8 @@ export interface LoadedConfig {
   warnings: ConfigWarning[];
 }
 
-/** What `shoal start <script>` flags give, before normalization. */
-export interface CliStartOptions {
-  name?: string;
-  interpreter?: string;
-  interpreterArgs?: string[];
-  args?: string[];
-  cwd?: string;
-  instances?: string | number;
-  execMode?: string;
-  env?: Record<string, string>;
-  envName?: string | null;
-  watch?: boolean | string[];
-  maxMemoryRestart?: string;
-  killTimeout?: number;
-  restartDelay?: number;
-  maxRestarts?: number;
-  minUptime?: string | number;
-  autorestart?: boolean;
-  waitReady?: boolean;
-  listenTimeout?: number;
-  time?: boolean;
-  logDateFormat?: string;
-  output?: string;
-  error?: string;
-  mergeLogs?: boolean;
-  namespace?: string;
-  cron?: string;
-  stopExitCodes?: number[];
-  expBackoffRestartDelay?: number;
-  noTreekill?: boolean;
-  shutdownWithMessage?: boolean;
+/** For `shoal start <script>`: the flags' entry is normalized like a file's app, its problems name the flags. */
+export interface CliLoadOptions extends LoadOptions {
+  /** The flag that set each process-file key (`{ instances: '--instances' }`), for messages. */
+  flagOf?: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,161 @@
+// The daemon itself: ping (is it there, starting it if needed), kill (stop everything), update (replace
+// it with the installed version), and daemon --foreground / --stop, which init systems run.
+import type { Command } from 'commander';
+import { ShoalError } from '../../errors.js';
+import { waitForExit } from '../../supervision/process-tree.js';
+import { DaemonClient } from '../daemon-client.js';
+import { printJson } from '../output.js';
+import { paths, withClient } from '../session.js';
+
+/** The daemon's entry, run in this process by `shoal daemon --foreground` (see daemon-launch.ts for the background way). */
+const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
+/** Read (and removed) by the daemon's boot-resurrect feature. */
+const RESURRECT_ON_START_ENV = 'SHOAL_RESURRECT_ON_START';
+
+/**
+ * `shoal update`: replaces the running daemon with the installed version. Cluster apps keep serving
+ * (their primaries outlive the daemon and the new one takes them over); fork-mode apps are children of
+ * the daemon itself, so they are stopped gracefully and started again by the new daemon.
+ */
+async function update(client: DaemonClient): Promise<number> {
+  const before = (await client.request('list', {})).processes;
+  const oldPid = client.daemonPid;
+  const oldVersion = client.daemonVersion;
+  const res = await client.request('handover', {});
+  client.close();
+  await waitForExit(oldPid, 30_000);
+  // systemd starts the successor (RestartForceExitStatus); wait for it before starting one ourselves.
+  if (res.supervised) await DaemonClient.waitUntilServing(paths(), 20_000);
+  const fresh = await DaemonClient.connect(paths(), { autoStart: true });
+  try {
+    const after = (await fresh.request('list', {})).processes;
+    process.stdout.write(
+      `Daemon replaced: pid ${oldPid} (shoal ${oldVersion}) -> pid ${fresh.daemonPid} (shoal ${fresh.daemonVersion})\n`,
+    );
+    for (const name of res.kept) {
+      const was = before.filter((p) => p.name === name).map((p) => p.pid);
+      const now = after.filter((p) => p.name === name).map((p) => p.pid);
+      const same = was.length === now.length && was.every((pid) => now.includes(pid));
+      process.stdout.write(
+        `  ${name}: ${same ? 'kept serving, no worker restarted' : 'taken over; some workers changed'} (${now.length} worker(s))\n`,
+      );
+    }
+    for (const name of res.stopped)
+      process.stdout.write(`  ${name}: fork mode, restarted by the new daemon\n`);
+  } finally {
+    fresh.close();
+  }
+  return 0;
+}
+
+/**
+ * systemd runs ExecStop also after the main process has exited on its own (a crash, or `shoal update`
+ * handing over to a daemon started outside the unit). A plain `shoal kill` would then stop whichever
+ * daemon answers, apps included. So only the daemon systemd knows as this service's main process
+ * ($MAINPID, unset once it has exited) is stopped, and the command waits until it is gone.
+ */
+async function stopServiceDaemon(): Promise<never> {
+  const mainPid = Number(process.env.MAINPID ?? '');
+  if (!Number.isInteger(mainPid) || mainPid <= 0) {
+    process.stdout.write("MAINPID is not set: the service's daemon has already exited; nothing to stop.\n");
+    process.exit(0);
+  }
+  return withClient(
+    async (client) => {
+      if (client.daemonPid !== mainPid) {
+        process.stdout.write(
+          `The daemon serving ${paths().root} (pid ${client.daemonPid}) is not this service's (pid ${mainPid}); left running.\n`,
+        );
+        return 0;
+      }
+      const res = await client.request('kill', {});
+      process.stdout.write(
+        `Stopped ${res.stopped} process(es); waiting for the daemon (pid ${mainPid}) to exit\n`,
+      );
+      await waitForExit(mainPid, 30_000, 50);
+      return 0;
+    },
+    {
+      autoStart: false,
+      whenNoDaemon: () => {
+        process.stdout.write('No daemon is running; nothing to stop.\n');
+        return 0;
+      },
+    },
+  );
+}
+
+export function registerDaemonControlCommands(program: Command): void {
+  program
+    .command('update')
+    .description('replace the running daemon with the installed version; cluster apps keep serving')
+    .action(async () =>
+      withClient(update, {
+        autoStart: false,
+        whenNoDaemon: () => {
+          process.stdout.write('No daemon is running; the next command starts the installed version.\n');
+          return 0;
+        },
+      }),
+    );
+
+  program
+    .command('ping')
+    .description('check that the daemon answers (starting it if needed)')
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) =>
+      withClient(async (client) => {
+        const res = await client.request('ping', {});
+        if (flags.json) printJson({ ...res, version: client.daemonVersion });
+        else process.stdout.write(`pong (daemon pid ${res.pid}, version ${client.daemonVersion})\n`);
+        return 0;
+      }),
+    );
+
+  program
+    .command('kill')
+    .description('stop every app, then the daemon')
+    .action(async () =>
+      withClient(
+        async (client) => {
+          const res = await client.request('kill', {});
+          process.stdout.write(`Stopped ${res.stopped} process(es) and the daemon\n`);
+          return 0;
+        },
+        {
+          autoStart: false,
+          whenNoDaemon: () => {
+            process.stdout.write('No daemon is running.\n');
+            return 0;
+          },
+        },
+      ),
+    );
+
+  program
+    .command('daemon')
+    .description("for init systems: run the daemon in this process, or stop the service's daemon")
+    .option('--foreground', 'run the daemon in this process (what "shoal startup" writes as ExecStart)')
+    .option('--resurrect', 'with --foreground: once up, start the apps of the last "shoal save"')
+    .option('--stop', 'stop the daemon whose pid is $MAINPID and its apps (what systemd runs as ExecStop)')
+    .action(async (flags: { foreground?: boolean; resurrect?: boolean; stop?: boolean }) => {
+      if (flags.stop) return stopServiceDaemon();
+      if (!flags.foreground) {
+        throw new ShoalError(
+          'SHOAL_ERR_UNSUPPORTED',
+          '"shoal daemon" needs --foreground (or --stop); any other command starts a background daemon when needed.',
+        );
+      }
+      const running = await DaemonClient.connect(paths(), { autoStart: false }).catch(() => null);
+      if (running) {
+        running.close();
+        process.stderr.write(
+          `shoal: a daemon already serves ${paths().root} (pid ${running.daemonPid}); stop it with "shoal kill" first.\n`,
+        );
+        process.exit(3);
+      }
+      if (flags.resurrect) process.env[RESURRECT_ON_START_ENV] = '1';
+      // The daemon module starts itself on import; this process becomes the daemon.
+      await import(DAEMON_ENTRY);
+    });
+}
