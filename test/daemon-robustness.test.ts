@@ -109,7 +109,10 @@ describe('daemon robustness', () => {
       const code = await closed;
       assert.equal(code, 3, 'the foreground daemon that lost the race exits 3');
       // It lost either before starting (the CLI saw the winner answer) or while starting (the home lock).
-      assert.match(foregroundErr, /another daemon serves .* this one exits|a daemon already serves .* stop it/);
+      assert.match(
+        foregroundErr,
+        /another daemon serves .* this one exits|a daemon already serves .* stop it/,
+      );
     }
     // The losers gave way before doing anything: the log shows exactly one start.
     const starts = () =>

@@ -13,3 +13,9 @@ export function isDaemonUp(message: unknown): boolean {
   const type = (message as { type?: unknown } | null)?.type;
   return type === 'ready' || type === 'already-running';
 }
+
+/**
+ * Set by `shoal daemon --foreground --resurrect` before it runs the daemon in its own process; read once
+ * and removed by the daemon's boot-resurrect feature, so nothing started later inherits it.
+ */
+export const RESURRECT_ON_START_ENV = 'SHOAL_RESURRECT_ON_START';

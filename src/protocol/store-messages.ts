@@ -66,31 +66,31 @@ export interface StoreResults {
   unsubscribe: true;
 }
 
-const Head2 = {
-  type: z.literal('shoal:store:res'),
-  v: z.literal(STORE_PROTOCOL_VERSION),
-  /** null when the request was too broken to carry an id. */
-  id: z.number().int().nonnegative().nullable(),
-};
-export const StoreResponseSchema = z.discriminatedUnion('ok', [
-  z.object({
-    ...Head2,
-    ok: z.literal(true),
-    value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]),
-  }),
-  z.object({
-    ...Head2,
-    ok: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string() }),
-  }),
-]);
-export type StoreResponse = z.infer<typeof StoreResponseSchema>;
+/**
+ * Host -> app process: the answer to one request. Plain types, not schemas: app processes check these by
+ * hand (store-wire.ts) so that they never load the schema library.
+ */
+export type StoreResponse =
+  | {
+      type: 'shoal:store:res';
+      v: typeof STORE_PROTOCOL_VERSION;
+      /** null when the request was too broken to carry an id. */
+      id: number | null;
+      ok: true;
+      value: string | number | boolean | string[] | null;
+    }
+  | {
+      type: 'shoal:store:res';
+      v: typeof STORE_PROTOCOL_VERSION;
+      id: number | null;
+      ok: false;
+      error: { code: string; message: string };
+    };
 
 /** Host -> subscribed app process: a message published on a channel it subscribed to. */
-export const StorePublicationSchema = z.object({
-  type: z.literal('shoal:store:pub'),
-  v: z.literal(STORE_PROTOCOL_VERSION),
-  channel: Key,
-  message: Json,
-});
-export type StorePublication = z.infer<typeof StorePublicationSchema>;
+export interface StorePublication {
+  type: 'shoal:store:pub';
+  v: typeof STORE_PROTOCOL_VERSION;
+  channel: string;
+  message: string;
+}

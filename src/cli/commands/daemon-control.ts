@@ -1,5 +1,7 @@
 // The daemon itself: ping (is it there, starting it if needed), kill (stop everything), update (replace
 // it with the installed version), and daemon --foreground / --stop, which init systems run.
+import { ExitCodes } from '../../exit-codes.js';
+import { RESURRECT_ON_START_ENV } from '../../protocol/daemon-start.js';
 import type { Command } from 'commander';
 import { ShoalError } from '../../errors.js';
 import { waitForExit } from '../../supervision/process-tree.js';
@@ -9,8 +11,6 @@ import { paths, withClient } from '../session.js';
 
 /** The daemon's entry, run in this process by `shoal daemon --foreground` (see daemon-launch.ts for the background way). */
 const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
-/** Read (and removed) by the daemon's boot-resurrect feature. */
-const RESURRECT_ON_START_ENV = 'SHOAL_RESURRECT_ON_START';
 
 /**
  * `shoal update`: replaces the running daemon with the installed version. Cluster apps keep serving
@@ -152,7 +152,7 @@ export function registerDaemonControlCommands(program: Command): void {
         process.stderr.write(
           `shoal: a daemon already serves ${paths().root} (pid ${running.daemonPid}); stop it with "shoal kill" first.\n`,
         );
-        process.exit(3);
+        process.exit(ExitCodes.ALREADY_RUNNING);
       }
       if (flags.resurrect) process.env[RESURRECT_ON_START_ENV] = '1';
       // The daemon module starts itself on import; this process becomes the daemon.

@@ -2,12 +2,10 @@
 // the unit `shoal startup` writes) sets SHOAL_RESURRECT_ON_START=1 before it runs the daemon in-process.
 // A daemon the CLI starts on demand never resurrects by itself, as in PM2.
 import { isShoalError } from '../../errors.js';
+import { RESURRECT_ON_START_ENV } from '../../protocol/daemon-start.js';
 import { log } from '../daemon-log.js';
 import { resurrectApps } from '../persistence/resurrect.js';
 import type { DaemonFeature } from './feature.js';
-
-/** Read once and removed, so that nothing started later (apps, a re-exec) inherits it. */
-export const RESURRECT_ON_START_ENV = 'SHOAL_RESURRECT_ON_START';
 
 export function bootResurrectFeature(): DaemonFeature {
   return {
