@@ -8,6 +8,8 @@ export const ErrorCodes = {
   SHOAL_ERR_CONFIG_LOAD: 'The process file could not be parsed or evaluated.',
   SHOAL_ERR_SCRIPT_NOT_FOUND: 'The script to start does not exist.',
   SHOAL_ERR_APP_NOT_FOUND: 'No app or process matches the given name or id.',
+  SHOAL_ERR_APP_EXISTS: 'An app with that name already runs something else.',
+  SHOAL_ERR_START_FAILED: 'A process that was started (or restarted) failed instead of coming online.',
   SHOAL_ERR_SIGNAL_INVALID: 'The signal name is not one this system knows.',
   SHOAL_ERR_DAEMON_UNREACHABLE: 'The daemon is not running or does not answer.',
   SHOAL_ERR_DAEMON_START: 'The daemon could not be started.',

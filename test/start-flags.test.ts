@@ -59,6 +59,7 @@ const SAMPLES: Record<string, { argv: string[]; value: unknown; sameAsDefault?: 
   watch: { argv: ['--watch', 'lib,src'], value: ['lib', 'src'] },
   max_memory_restart: { argv: ['--max-memory-restart', '300M'], value: 300 * 1024 ** 2 },
   kill_timeout: { argv: ['-k', '10s'], value: 10_000 },
+  kill_signal: { argv: ['--kill-signal', 'term'], value: 'SIGTERM' },
   restart_delay: { argv: ['--restart-delay', '250'], value: 250 },
   exp_backoff_restart_delay: { argv: ['--exp-backoff-restart-delay', '100ms'], value: 100 },
   max_restarts: { argv: ['--max-restarts', '3'], value: 3 },
@@ -90,7 +91,7 @@ describe('the start flag table', () => {
     }
     assert.deepEqual(
       rows.filter(([, r]) => r.cliOnly).map(([k]) => k),
-      ['env_name', 'only', 'json'],
+      ['env_name', 'only', 'json', 'wait', 'hints'],
     );
   });
 

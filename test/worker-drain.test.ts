@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { drainServers } from '../src/worker/drain.js';
 import { installServerTracking, openSockets } from '../src/worker/server-tracker.js';
 
-installServerTracking();
+installServerTracking(null);
 
 interface Reply {
   headers: http.IncomingHttpHeaders;

@@ -1,6 +1,7 @@
 // One app entry in, one AppConfig out: aliases renamed, keys sorted, types checked, then the script, paths,
 // interpreter, instances and env resolved. Problems are collected, not thrown, so the user sees all of them.
 import { checkExtensionSettings } from './extension-settings.js';
+import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { type AppConfig, AppConfigSchema } from '../protocol/app-config.js';
 import { renameAliases } from './compat/aliases.js';
@@ -13,6 +14,7 @@ import { splitCommandLine } from './resolve/command-line.js';
 import { mergeEnv } from './resolve/env.js';
 import { resolveExecMode, resolveInstances } from './resolve/instances.js';
 import { interpreterForFile, resolveNamed } from './resolve/interpreter.js';
+import { isNodeInterpreter } from './resolve/script-content.js';
 import { resolveLogPath } from './resolve/log-paths.js';
 import { defaultName, resolveScript } from './resolve/script.js';
 import { isDirectory } from './resolve/which.js';
@@ -66,15 +68,22 @@ function normalizeApp(entry: unknown, index: number, ctx: AppContext, problems: 
   const derivedProblem = 'name' in sorted.known ? null : nameProblem(name);
   if (derivedProblem) problems.add(label, 'name', derivedProblem, name, 'taken from the script; set "name"');
 
-  const interpreter = pickInterpreter(raw, script, cwd, label, problems);
-  const exec_mode = resolveExecMode(raw.exec_mode, raw.instances !== undefined, interpreter);
-  if (exec_mode === 'cluster' && interpreter !== 'node') {
-    const why = `cluster workers run on Shoal's Node, the interpreter is "${interpreter}"`;
+  const picked = pickInterpreter(raw, script, cwd, label, problems);
+  const interpreter = picked.path;
+  const runsOnNode = interpreter === 'node' || isNodeInterpreter(interpreter);
+  const exec_mode = resolveExecMode(
+    raw.exec_mode,
+    raw.instances !== undefined,
+    runsOnNode ? 'node' : interpreter,
+  );
+  if (exec_mode === 'cluster' && !runsOnNode) {
+    const what = interpreter === 'none' ? 'a program run directly' : `run by "${interpreter}"`;
+    const why = `cluster mode shares a port between Node workers, and this script is ${what}; run several copies with exec_mode "fork" and instances, or give the interpreter if it is a Node script`;
     problems.add(
       label,
       'exec_mode',
-      '"fork" for an interpreter other than node',
-      sorted.known.exec_mode,
+      '"fork" for a script that is not run by Node',
+      sorted.known.exec_mode ?? 'cluster',
       why,
     );
   }
@@ -88,6 +97,7 @@ function normalizeApp(entry: unknown, index: number, ctx: AppContext, problems: 
     cwd,
     args: [...(script.kind === 'command' ? script.argsBefore : []), ...(raw.args ?? [])],
     interpreter,
+    interpreter_args: raw.interpreter_args ?? picked.args,
     exec_mode,
     instances: resolveInstances(raw.instances),
     env,
@@ -128,24 +138,33 @@ function pickInterpreter(
   cwd: string,
   label: string,
   problems: Problems,
-): string {
-  // A command found on PATH is executed directly; a file gets the interpreter of its extension.
-  // A missing script gets "node" so it does not cause follow-on errors (cluster mode) of its own.
-  const wanted =
-    raw.interpreter ??
-    (script?.kind === 'file'
-      ? interpreterForFile(script.path)
-      : script?.kind === 'command'
-        ? 'none'
-        : 'node');
-  const { path, found } = resolveNamed(wanted, cwd);
+): { path: string; args: string[] } {
+  // A file or a command gets the interpreter its extension or its content calls for (an npm bin file is
+  // a Node script; `sleep` is a binary). A missing script gets "node" so that it causes no follow-on
+  // errors (cluster mode) of its own.
+  const picked =
+    raw.interpreter !== undefined
+      ? { interpreter: raw.interpreter, args: [] }
+      : script && script.kind !== 'missing'
+        ? interpreterForFile(realScriptPath(script.path))
+        : { interpreter: 'node', args: [] };
+  const { path, found } = resolveNamed(picked.interpreter, cwd);
   if (!found)
     problems.warn(
       label,
       'interpreter',
-      `interpreter "${wanted}" was not found; the app cannot start until it is installed`,
+      `interpreter "${picked.interpreter}" was not found; the app cannot start until it is installed`,
     );
-  return path;
+  return { path, args: picked.args };
+}
+
+/** The file behind a symlink (node_modules/.bin/x links to the package's file), to read its content. */
+function realScriptPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** How messages name an entry before its name is known: its name, its script's name, or its position. */

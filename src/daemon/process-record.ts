@@ -12,9 +12,11 @@ export function processRecord(
   home: string,
   sample: Sample | undefined,
   primary: PrimaryInfo | null = null,
+  notice: string | null = null,
 ): ProcessDetail {
   return {
     ...state,
+    notice,
     name: app.name,
     namespace: app.namespace,
     mode: app.exec_mode,
@@ -48,6 +50,8 @@ export function idleState(slot: { id: number; instance: number }, reason = 'not 
     heap_used: null,
     heap_total: null,
     loop_delay: null,
+    listening: [],
+    ready_by: null,
     app_metrics: [],
   };
 }

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { ParsedRequest, Result } from '../protocol/channel.js';
@@ -16,7 +17,11 @@ import { ensureAuthSecretFile } from './auth-secret-file.js';
 import { log } from './daemon-log.js';
 import { ForkApp } from './fork/fork-app.js';
 import { MetricsSampler } from './metrics-sampler.js';
-import { resolveTarget } from './targets.js';
+import { ClusterHints } from './cluster-hint.js';
+import { reportOn } from './operation-report.js';
+import { scaleCount } from './scale-count.js';
+import { checkStartConflicts } from './start-conflicts.js';
+import { resolveTarget, type Selection } from './targets.js';
 
 type Req<T extends keyof ControlChannel['requests']> = ParsedRequest<ControlChannel, T>;
 type Res<T extends keyof ControlChannel['requests']> = Result<ControlChannel, T>;
@@ -41,10 +46,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private lastId = -1;
   readonly sampler: MetricsSampler;
   private readonly ctx: AppContext;
+  private readonly hints: ClusterHints;
 
   constructor(private readonly opts: SupervisorOptions) {
     super();
     this.sampler = new MetricsSampler(() => this.pids(), opts.sampleIntervalMs);
+    this.hints = new ClusterHints(join(opts.home, 'state'));
     this.ctx = {
       home: opts.home,
       nextId: () => ++this.lastId,
@@ -72,7 +79,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   async start(req: Req<'start'>): Promise<Res<'start'>> {
+    const since = Date.now();
+    checkStartConflicts(req.apps, (name) => this.apps.get(name));
     const messages: string[] = [];
+    const hints: string[] = [];
     const started: AppRunner[] = [];
     for (const config of req.apps) {
       const existing = this.apps.get(config.name);
@@ -93,6 +103,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.apps.set(config.name, runner);
       started.push(runner);
       log('app.start', { app: config.name, mode: config.exec_mode, instances: config.instances });
+      if (req.hints && config.exec_mode === 'cluster') {
+        const hint = await this.hints.forFirstStart(config.name);
+        if (hint) hints.push(hint);
+      }
     }
     await Promise.all(
       started.map((r) => {
@@ -103,8 +117,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     );
     for (const r of started) this.emit('app:added', r);
     this.sampler.tick();
+    const report = await reportOn(() => started.flatMap((r) => r.details()), since, req.wait);
     const names = new Set(req.apps.map((a) => a.name));
-    return { processes: this.list().filter((p) => names.has(p.name)), messages };
+    const processes = this.list().filter((p) => names.has(p.name));
+    return { processes, messages, ...report, warnings: [...report.warnings, ...hints] };
   }
 
   async stop(target: string): Promise<Res<'stop'>> {
@@ -115,7 +131,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   async restart(req: Req<'restart'>): Promise<Res<'restart'>> {
     const sel = resolveTarget(req.target, this.apps.values());
-    const messages: string[] = [];
     await Promise.all(
       sel.map((s) => {
         const update =
@@ -128,53 +143,41 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         return s.app.restart(s.ids, update);
       }),
     );
-    this.sampler.tick();
-    return { processes: this.selected(sel), messages };
+    return this.finish(sel, Date.now(), req.wait, []);
   }
 
-  async reload(target: string): Promise<Res<'reload'>> {
-    const sel = resolveTarget(target, this.apps.values());
+  async reload(req: Req<'reload'>): Promise<Res<'reload'>> {
+    const sel = resolveTarget(req.target, this.apps.values());
     const messages: string[] = [];
     // Apps one after another: a reload is about keeping capacity, not about speed.
     for (const s of sel) messages.push(...(await s.app.reload()));
-    this.sampler.tick();
-    return { processes: this.selected(sel), messages };
+    return this.finish(sel, Date.now(), req.wait, messages);
   }
 
-  async scale(name: string, instances: number | string): Promise<Res<'scale'>> {
-    const app = this.apps.get(name);
+  async scale(req: Req<'scale'>): Promise<Res<'scale'>> {
+    const app = this.apps.get(req.name);
     if (!app) {
       const available = [...this.apps.keys()].join(', ') || 'none';
-      throw new ShoalError('SHOAL_ERR_APP_NOT_FOUND', `No app named "${name}". Running apps: ${available}.`, {
-        app: name,
-      });
-    }
-    let wanted: number;
-    const current = app.processes().length;
-    if (typeof instances === 'number') wanted = instances;
-    else if (/^[+-]\d+$/.test(instances)) wanted = current + Number(instances);
-    else if (instances === 'max') wanted = availableParallelism();
-    else if (/^\d+$/.test(instances)) wanted = Number(instances);
-    else {
       throw new ShoalError(
-        'SHOAL_ERR_SCALE_INVALID',
-        `Cannot scale ${name} to "${instances}": expected N, +N, -N or max.`,
+        'SHOAL_ERR_APP_NOT_FOUND',
+        `No app named "${req.name}". Running apps: ${available}.`,
         {
-          app: name,
-          instances,
+          app: req.name,
         },
       );
     }
-    if (wanted < 1) {
-      throw new ShoalError(
-        'SHOAL_ERR_SCALE_INVALID',
-        `Cannot scale ${name} to ${wanted}: at least 1 instance (use "shoal stop" to stop it).`,
-        { app: name, instances },
-      );
-    }
+    const since = Date.now();
+    const wanted = scaleCount(req.name, app.processes().length, req.instances, availableParallelism());
     const messages = await app.scale(wanted);
+    return this.finish([{ app }], since, req.wait, messages);
+  }
+
+  /** The answer of an operation that (re)started processes: after they came online or failed. */
+  private async finish(sel: Selection[], since: number, wait: boolean, messages: string[]) {
     this.sampler.tick();
-    return { processes: this.selected([{ app }]), messages };
+    const details = () => sel.flatMap((s) => s.app.details().filter((d) => !s.ids || s.ids.includes(d.id)));
+    const report = await reportOn(details, since, wait);
+    return { processes: this.selected(sel), messages, ...report };
   }
 
   async delete(target: string): Promise<Res<'delete'>> {

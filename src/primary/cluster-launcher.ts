@@ -2,6 +2,7 @@
 // (the injected preload does the work); the kill timer in ManagedProcess is the backstop.
 import cluster, { type Worker } from 'node:cluster';
 import { toApp } from '../protocol/app-messages.js';
+import { formatAddress } from '../protocol/listen-address.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
 import { descendants, isAlive, signalAll } from '../supervision/process-tree.js';
 
@@ -46,8 +47,8 @@ class ClusterChild implements ChildHandle {
     if (this.worker.isConnected()) this.worker.send(message as object, undefined, () => {});
   }
 
-  onListening(listener: () => void): void {
-    this.worker.on('listening', listener);
+  onListening(listener: (address: string) => void): void {
+    this.worker.on('listening', (addr) => listener(formatAddress(addr)));
   }
 
   requestStop(signal: NodeJS.Signals, viaMessage: boolean): void {

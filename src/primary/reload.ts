@@ -1,15 +1,60 @@
 // Zero-downtime replacement of cluster workers, one slot at a time: start the new worker beside the old
-// one, wait until it is really ready (listening, or its ready signal with wait_ready), and only then
-// drain the old one. A replacement that fails stops the reload and leaves the old workers serving.
+// one, wait until it is really ready (listening on every address the old one listens on, or its ready
+// signal with wait_ready), and only then drain the old one. A replacement that fails stops the reload
+// and leaves the old workers serving.
 import { ShoalError } from '../errors.js';
 import type { ManagedProcess } from '../supervision/managed-process.js';
 import { log } from './primary-log.js';
 import type { WorkerPool } from './worker-pool.js';
 
-/** The part of a worker's stderr worth showing: from the first error line on, a few lines. */
-function errorLines(lines: readonly string[]): string[] {
-  const first = lines.findIndex((l) => /\b\w*Error\b|^\s*throw\b/.test(l));
-  return lines.slice(first === -1 ? Math.max(0, lines.length - 6) : first).slice(0, 6);
+/** Lines of a new worker's stderr quoted in a failed reload: from its first line, as Node prints an error. */
+const QUOTED_STDERR_LINES = 12;
+/** Once a new worker listens somewhere, how long it has to listen on the rest of the old worker's addresses. */
+const ADDRESS_GRACE_MS = 2_000;
+
+/**
+ * Resolves true once `fresh` listens on every one of `required`, false when it exits, when
+ * listen_timeout is over, or when it has listened elsewhere and ADDRESS_GRACE_MS passed without the rest.
+ */
+function listensOn(fresh: ManagedProcess, required: string[], listenTimeout: number): Promise<boolean> {
+  const missing = () => required.filter((a) => !fresh.listening.includes(a));
+  if (missing().length === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timers: NodeJS.Timeout[] = [];
+    const done = (ok: boolean) => {
+      for (const t of timers) clearTimeout(t);
+      fresh.off('listening', onListening);
+      fresh.off('exit', onExit);
+      resolve(ok);
+    };
+    const onListening = () => {
+      if (missing().length === 0) done(true);
+    };
+    const onExit = () => done(false);
+    fresh.on('listening', onListening);
+    fresh.on('exit', onExit);
+    const startedAt = fresh.startedAt ?? Date.now();
+    timers.push(setTimeout(() => done(false), Math.max(0, startedAt + listenTimeout - Date.now())));
+    if (fresh.listening.length > 0) timers.push(setTimeout(() => done(false), ADDRESS_GRACE_MS));
+  });
+}
+
+function reloadFailed(
+  pool: WorkerPool,
+  old: ManagedProcess,
+  fresh: ManagedProcess,
+  why: string,
+  outcome: string,
+) {
+  const stderr = fresh.recentStderr.slice(0, QUOTED_STDERR_LINES);
+  log('reload.failed', { app: pool.app.name, instance: old.instance, why });
+  return new ShoalError(
+    'SHOAL_ERR_RELOAD_FAILED',
+    `Reload of ${pool.app.name} stopped: the new worker for instance ${old.instance} ${why}. The old workers keep serving.${
+      stderr.length > 0 ? `\nStderr of the new worker:\n  ${stderr.join('\n  ')}` : ''
+    }`,
+    { app: pool.app.name, instance: old.instance, outcome, stderr },
+  );
 }
 
 async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string): Promise<void> {
@@ -31,16 +76,21 @@ async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string
       outcome === 'exited'
         ? `exited before it was ready (${fresh.lastExit?.reason ?? 'unknown'})`
         : `was not ready within listen_timeout (${pool.app.listen_timeout} ms)`;
-    const stderr = errorLines(fresh.recentStderr);
+    const err = reloadFailed(pool, old, fresh, why, outcome);
     await pool.retire(fresh, 'reload aborted');
-    log('reload.failed', { app: pool.app.name, instance: old.instance, why });
-    throw new ShoalError(
-      'SHOAL_ERR_RELOAD_FAILED',
-      `Reload of ${pool.app.name} stopped: the new worker for instance ${old.instance} ${why}. The old workers keep serving.${
-        stderr.length > 0 ? `\nLast stderr lines of the new worker:\n  ${stderr.join('\n  ')}` : ''
-      }`,
-      { app: pool.app.name, instance: old.instance, outcome, stderr },
-    );
+    throw err;
+  }
+  // Ready counts only where the old worker's clients are: on every address it listens on.
+  const required = [...old.listening];
+  if (!(await listensOn(fresh, required, pool.app.listen_timeout))) {
+    const where = fresh.listening.length > 0 ? `listens on ${fresh.listening.join(', ')}` : 'does not listen';
+    const why =
+      fresh.status === 'online' || fresh.status === 'launching'
+        ? `${where}, but the worker it replaces listens on ${required.join(', ')} (a server that moves to another port when its port answers does this in cluster mode, where the port always answers)`
+        : `exited before it listened on ${required.join(', ')} (${fresh.lastExit?.reason ?? 'unknown'})`;
+    const err = reloadFailed(pool, old, fresh, why, 'elsewhere');
+    await pool.retire(fresh, 'reload aborted');
+    throw err;
   }
   pool.slots.set(old.id, fresh);
   pool.emit('changed');

@@ -31,6 +31,8 @@ export const APP_MESSAGE_TYPES = {
     drained: 'shoal:drained',
     /** Every few seconds: heap, event-loop delay, app metrics. */
     stats: 'shoal:stats',
+    /** A fork-mode process listens on an address (cluster workers are seen listening by their primary). */
+    listening: 'shoal:listening',
     /** Sent last, so the process exits only once its earlier messages are written. */
     exiting: 'shoal:exiting',
   },
@@ -61,6 +63,7 @@ export const fromApp = {
   ready: () => ({ type: T.fromApp.ready }) as const,
   drained: () => ({ type: T.fromApp.drained }) as const,
   exiting: () => ({ type: T.fromApp.exiting }) as const,
+  listening: (address: string) => ({ type: T.fromApp.listening, address }) as const,
   stats: (figures: Omit<StatsMessage, 'type'>): StatsMessage => ({ type: T.fromApp.stats, ...figures }),
 };
 
@@ -78,6 +81,12 @@ export const isDrainedAck = (message: unknown): boolean => typeOf(message) === T
 export const isDrained = (message: unknown): boolean => typeOf(message) === T.fromApp.drained;
 /** Only the type is checked: the supervisor validates the figures before keeping them. */
 export const isStatsMessage = (message: unknown): boolean => typeOf(message) === T.fromApp.stats;
+
+/** The address of a listening message, or null when the message is not one. */
+export function listeningAddress(message: unknown): string | null {
+  const address = (message as { address?: unknown } | null)?.address;
+  return typeOf(message) === T.fromApp.listening && typeof address === 'string' ? address : null;
+}
 
 /** The ready signal: the runtime's message or PM2's plain 'ready'. */
 export function isReadyMessage(message: unknown): boolean {

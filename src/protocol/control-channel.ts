@@ -13,6 +13,26 @@ const Env = z.record(z.string(), z.string());
 const Target = z.string().min(1);
 const Processes = z.array(ProcessInfoSchema);
 const Messages = z.array(z.string());
+/** Whether to wait until what was started is online or has failed (`--no-wait` says no). */
+const Wait = z.boolean().default(true);
+
+/** A process that was started and failed instead of coming online (start, restart, reload, scale). */
+export const StartFailureSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  instance: z.number().int(),
+  reason: z.string(),
+  stderr: z.array(z.string()),
+});
+
+/** What an operation that starts processes answers: the processes, notes, warnings and failures. */
+const Started = z.object({
+  processes: Processes,
+  messages: Messages,
+  /** Things to fix that did not stop the operation (a worker listening elsewhere, a known cause of a failure). */
+  warnings: z.array(z.string()).default([]),
+  failures: z.array(StartFailureSchema).default([]),
+});
 
 export const LogFileSchema = z.object({
   app: z.string(),
@@ -40,25 +60,34 @@ export const ControlChannel = defineChannel({
       result: z.object({ pong: z.literal(true), pid: z.number().int(), uptime: z.number() }),
     },
     start: {
-      request: z.object({ apps: z.array(AppConfigSchema).min(1), cli_env: Env }),
-      result: z.object({ processes: Processes, messages: Messages }),
+      request: z.object({
+        apps: z.array(AppConfigSchema).min(1),
+        cli_env: Env,
+        wait: Wait,
+        /** One-line hints for first-time situations (an app's first start in cluster mode). */
+        hints: z.boolean().default(true),
+      }),
+      result: Started,
     },
     stop: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
     restart: {
-      request: z.object({ target: Target, update_env: z.boolean().default(false), cli_env: Env.optional() }),
-      result: z.object({ processes: Processes, messages: Messages }),
+      request: z.object({
+        target: Target,
+        update_env: z.boolean().default(false),
+        cli_env: Env.optional(),
+        wait: Wait,
+      }),
+      result: Started,
     },
-    reload: {
-      request: z.object({ target: Target }),
-      result: z.object({ processes: Processes, messages: Messages }),
-    },
+    reload: { request: z.object({ target: Target, wait: Wait }), result: Started },
     delete: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
     scale: {
       request: z.object({
         name: z.string().min(1),
         instances: z.union([z.number().int().min(0), z.string()]),
+        wait: Wait,
       }),
-      result: z.object({ processes: Processes, messages: Messages }),
+      result: Started,
     },
     list: { request: z.object({}), result: z.object({ processes: Processes }) },
     describe: {

@@ -57,6 +57,12 @@ export const ProcessDetailSchema = z.object({
   heap_used: z.number().nullable(),
   heap_total: z.number().nullable(),
   loop_delay: z.number().nullable(),
+  /** Addresses the current run listens on: "*:3000" (every interface), "127.0.0.1:8080", a pipe path. */
+  listening: z.array(z.string()).default([]),
+  /** Something about this process the user should know (it listens elsewhere than its siblings), or null. */
+  notice: z.string().nullable().default(null),
+  /** What proved the current run ready: a listening socket or the app's ready signal; null if nothing yet. */
+  ready_by: z.enum(['listening', 'signal']).nullable().default(null),
   config: AppConfigSchema,
   out_log: z.string().nullable(),
   err_log: z.string().nullable(),
@@ -75,6 +81,7 @@ export type ProcessDetail = z.infer<typeof ProcessDetailSchema>;
 
 /** What `shoal ls` shows of a process: the detail without the config, logs and histories. */
 export const ProcessInfoSchema = ProcessDetailSchema.omit({
+  ready_by: true,
   config: true,
   out_log: true,
   err_log: true,
@@ -92,6 +99,7 @@ export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
  * the detail without what the daemon adds (app identity and config, samples from the OS, log paths).
  */
 export const ProcessStateSchema = ProcessDetailSchema.omit({
+  notice: true,
   name: true,
   namespace: true,
   mode: true,

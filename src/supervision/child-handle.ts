@@ -17,8 +17,11 @@ export interface ChildHandle {
   onMessage(listener: (message: unknown) => void): void;
   /** Sends a message over the IPC channel, if there is one. */
   send?(message: unknown): void;
-  /** Present when the process can report that it listens (cluster workers): readiness without app changes. */
-  onListening?(listener: () => void): void;
+  /**
+   * Present when the process can report that it listens (cluster workers): readiness without app changes.
+   * The listener gets the address: "host:port" ("*:3000" for every interface) or a pipe's path.
+   */
+  onListening?(listener: (address: string) => void): void;
   /** Asks the process to stop: kill_signal, or the IPC message "shutdown" with shutdown_with_message. */
   requestStop(signal: NodeJS.Signals, viaMessage: boolean): void;
   /** Ends the process and everything it started, now. */

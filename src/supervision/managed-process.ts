@@ -4,11 +4,12 @@
 import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
 import { type StatsMessage, StatsMessageSchema } from '../protocol/app-message-schemas.js';
-import { isReadyMessage, isStatsMessage } from '../protocol/app-messages.js';
+import { isReadyMessage, isStatsMessage, listeningAddress } from '../protocol/app-messages.js';
 import type { ExitInfo } from '../protocol/process-info.js';
 import type { ChildHandle, ExitEvent, Launcher } from './child-handle.js';
 import { now } from './clock.js';
-import { attachToLog, type LogFile, type TimestampFormat } from './log-sink.js';
+import type { ManagedProcessEvents } from './process-events.js';
+import { attachOutput, type OutputFiles } from './process-output.js';
 import { canTransition, IllegalTransitionError, mayStart, type ProcessStatus } from './process-state.js';
 import { decideRestart, describeExit, type RestartHistory } from './restart-policy.js';
 
@@ -20,27 +21,6 @@ const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 /** How a wait for readiness ended: ready for real, listen_timeout passed, or the process exited. */
 export type ReadyOutcome = 'ready' | 'timeout' | 'exited';
-
-export interface ProcessLogs {
-  out: LogFile | null;
-  err: LogFile | null;
-  timestamp: TimestampFormat;
-}
-
-export interface TransitionEvent {
-  id: number;
-  name: string;
-  from: ProcessStatus;
-  to: ProcessStatus;
-  reason: string;
-}
-
-export interface ManagedProcessEvents {
-  transition: [TransitionEvent];
-  message: [unknown];
-  /** The OS process of one run exited (its pid is free again). */
-  exit: [{ pid: number | null }];
-}
 
 export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   readonly id: number;
@@ -68,13 +48,17 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private readyWaiters: Array<(outcome: ReadyOutcome) => void> = [];
   /** True once the current run proved it is ready (listening, or its ready signal), not just timed out. */
   readyConfirmed = false;
+  /** What proved it: a listening socket, the app's ready signal, or nothing yet (spawned, timed out). */
+  confirmedBy: 'listening' | 'signal' | null = null;
+  /** Addresses the current run listens on ("*:3000", "127.0.0.1:8080", a pipe path), in order. */
+  listening: string[] = [];
 
   constructor(
     id: number,
     instance: number,
     app: AppConfig,
     private readonly launcher: Launcher,
-    private readonly logs: ProcessLogs,
+    private readonly logs: OutputFiles,
   ) {
     super();
     this.id = id;
@@ -157,23 +141,20 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     }
     this.child = child;
     this.readyConfirmed = false;
+    this.confirmedBy = null;
+    this.listening = [];
     this.startedAt = now();
-    const outputDone: Promise<void>[] = [];
-    if (child.stdout)
-      outputDone.push(attachToLog(child.stdout, this.logs.out, { timestamp: this.logs.timestamp }));
-    if (child.stderr) {
-      outputDone.push(
-        attachToLog(child.stderr, this.logs.err, {
-          timestamp: this.logs.timestamp,
-          onLine: (line) => {
-            this.recentStderr.push(line);
-            if (this.recentStderr.length > RECENT_STDERR_LINES) this.recentStderr.shift();
-          },
-        }),
-      );
-    }
+    const outputDone = attachOutput(child, this.logs, (line) => {
+      this.recentStderr.push(line);
+      if (this.recentStderr.length > RECENT_STDERR_LINES) this.recentStderr.shift();
+    });
     child.onMessage((message) => {
-      if (isReadyMessage(message) && this.child === child) this.confirmReady(child, 'ready signal received');
+      const address = listeningAddress(message);
+      if (address !== null && this.child === child) this.heardListening(child, address);
+      if (isReadyMessage(message) && this.child === child) {
+        this.confirmedBy = 'signal';
+        this.confirmReady(child, 'ready signal received');
+      }
       // Validate only the periodic stats report: store requests and app messages pass here at high rates.
       if (isStatsMessage(message) && this.child === child) {
         const stats = StatsMessageSchema.safeParse(message);
@@ -183,13 +164,15 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     });
     child.onExit((exit) => this.handleExit(child, exit, outputDone));
 
+    child.onListening?.((address) => this.heardListening(child, address));
+    // A spawn that failed at once (no such file, no permission) has no pid: its exit event says why.
+    if (child.pid === null) return;
     // Ready means: the ready signal with wait_ready; else listening, where the process can report it
     // (cluster workers); else simply spawned (fork mode, as in PM2).
     if (!this.app.wait_ready && !child.onListening) {
       this.markOnline('spawned', true);
       return;
     }
-    if (!this.app.wait_ready) child.onListening?.(() => this.confirmReady(child, 'listening'));
     this.readyTimer = setTimeout(() => {
       this.readyTimer = null;
       // Like PM2, a missing ready signal does not keep a process out of service forever; the reason
@@ -199,6 +182,16 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
         this.markOnline(`no ${what} within listen_timeout (${this.app.listen_timeout} ms)`, false);
       }
     }, this.app.listen_timeout);
+  }
+
+  /** The run listens on one more address: recorded, and proof of readiness unless it waits for a ready signal. */
+  private heardListening(child: ChildHandle, address: string): void {
+    if (this.child !== child) return;
+    if (!this.listening.includes(address)) this.listening.push(address);
+    this.emit('listening', address);
+    if (this.app.wait_ready) return;
+    this.confirmedBy ??= 'listening';
+    this.confirmReady(child, 'listening');
   }
 
   private confirmReady(child: ChildHandle, reason: string): void {
@@ -235,7 +228,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
 
     const t = now();
     const uptime = this.startedAt !== null ? t - this.startedAt : 0;
-    const what = exit.spawnError ? `spawn failed: ${exit.spawnError}` : describeExit(exit);
+    const what = exit.spawnError ? `cannot start: ${exit.spawnError}` : describeExit(exit);
     const info: ExitInfo = { code: exit.code, signal: exit.signal, reason: what, at: t, uptime };
     this.lastExit = info;
     this.exits.push(info);
@@ -243,6 +236,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
 
     if (this.status === 'stopping') {
       this.transition('stopped', `stopped (${what})`);
+      for (const w of this.stopWaiters.splice(0)) w();
+      return;
+    }
+    // A process that could not be spawned never ran: restarting it would fail the same way.
+    if (exit.spawnError) {
+      this.transition('errored', `cannot start: ${exit.spawnError}`);
       for (const w of this.stopWaiters.splice(0)) w();
       return;
     }

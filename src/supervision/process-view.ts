@@ -20,6 +20,8 @@ export function stateOf(p: ManagedProcess): ProcessState {
     heap_used: p.stats?.heap_used ?? null,
     heap_total: p.stats?.heap_total ?? null,
     loop_delay: p.stats?.loop_delay ?? null,
+    listening: [...p.listening],
+    ready_by: p.confirmedBy,
     recent_stderr: [...p.recentStderr],
     exits: [...p.exits],
     next_restart_at: p.nextRestartAt,

@@ -4,19 +4,27 @@
 // instead of being tracked here on every accept, which showed in new-connection-per-request throughput.
 import type { Server as HttpServer } from 'node:http';
 import net from 'node:net';
+import { formatAddress } from '../protocol/listen-address.js';
 
 export const servers = new Set<net.Server>();
 
-function track(server: net.Server): void {
+function track(server: net.Server, onListening: ((address: string) => void) | null): void {
   if (servers.has(server)) return;
   servers.add(server);
   server.once('close', () => servers.delete(server));
+  if (onListening) {
+    server.on('listening', () => {
+      const addr = server.address();
+      if (addr) onListening(typeof addr === 'string' ? addr : formatAddress(addr));
+    });
+  }
 }
 
-export function installServerTracking(): void {
+/** Tracks every server; `onListening` (fork mode) hears of each address one starts listening on. */
+export function installServerTracking(onListening: ((address: string) => void) | null): void {
   const listen = net.Server.prototype.listen;
   net.Server.prototype.listen = function patchedListen(this: net.Server, ...args: unknown[]) {
-    track(this);
+    track(this, onListening);
     return (listen as (...a: unknown[]) => net.Server).apply(this, args);
   } as typeof listen;
 }

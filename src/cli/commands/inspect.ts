@@ -38,6 +38,8 @@ function describeText(d: ProcessDetail): string {
     ...(d.loop_delay !== null
       ? [['loop delay', `${(d.loop_delay * 1000).toFixed(1)} ms`] as [string, string]]
       : []),
+    ['listening', d.listening.length > 0 ? d.listening.join(', ') : '-'],
+    ...(d.notice ? [['notice', d.notice] as [string, string]] : []),
     ['memory limit', c.max_memory_restart ? formatBytes(c.max_memory_restart) : '-'],
     ['last restart', d.last_restart_reason ?? '-'],
     ['last exit', d.last_exit ? `${d.last_exit.reason} after ${d.last_exit.uptime} ms` : '-'],

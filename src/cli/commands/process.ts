@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { isProcessFile } from '../../config/process-file-name.js';
 import { ShoalError } from '../../errors.js';
 import type { AppConfig } from '../../protocol/app-config.js';
+import type { Result } from '../../protocol/channel.js';
+import type { ControlChannel } from '../../protocol/control-channel.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import type { DaemonClient } from '../daemon-client.js';
 import { processTable } from '../format/process-list.js';
@@ -56,11 +58,41 @@ function printMessages(messages: string[]): void {
   for (const m of messages) process.stdout.write(`${m}\n`);
 }
 
-/** PM2's "smart start": `start NAME` of a known, stopped app starts it again. */
-async function knownApp(client: DaemonClient, target: string): Promise<boolean> {
-  if (existsSync(resolve(target))) return false;
+/**
+ * What start, restart, reload and scale print: notes, the processes, then on stderr the warnings and
+ * every process that failed instead of coming online, with its last stderr lines. Exits 1 on a failure.
+ */
+function reportStarted(res: Result<ControlChannel, 'start'>, json: boolean | undefined): number {
+  printMessages(res.messages);
+  printProcesses(res.processes, json);
+  for (const w of res.warnings) warn(w);
+  for (const f of res.failures) {
+    process.stderr.write(
+      `shoal: ${f.name} (id ${f.id}) did not come online: ${f.reason} [SHOAL_ERR_START_FAILED]\n`,
+    );
+    if (f.stderr.length > 0)
+      process.stderr.write(`  last stderr lines:\n${f.stderr.map((l) => `    ${l}`).join('\n')}\n`);
+  }
+  return res.failures.length > 0 ? 1 : 0;
+}
+
+/** PM2's "smart start": `start NAME` of a known app starts it again; the app's script when it is one. */
+async function knownApp(client: DaemonClient, target: string): Promise<string | null> {
+  if (existsSync(resolve(target))) return null;
   const { processes } = await client.request('list', {});
-  return processes.some((p) => p.name === target || String(p.id) === target);
+  const match = processes.find((p) => p.name === target || String(p.id) === target);
+  return match ? match.name : null;
+}
+
+/** `start <known app> --name X -- args`: the options cannot apply to an app that exists; say what would. */
+async function refuseOptionsForKnownApp(client: DaemonClient, name: string, given: string[]): Promise<never> {
+  const [detail] = (await client.request('describe', { target: name })).processes;
+  const script = detail?.config.script ?? '<script>';
+  throw new ShoalError(
+    'SHOAL_ERR_APP_EXISTS',
+    `"${name}" is an app the daemon already knows (it runs ${script}), so ${given.join(', ')} cannot apply to it. "shoal start ${name}" alone starts it again as it is; to start its script as another app, run "shoal start ${script} --name <new name> [options] [-- args]".`,
+    { app: name },
+  );
 }
 
 export function registerProcessCommands(program: Command): void {
@@ -75,17 +107,21 @@ export function registerProcessCommands(program: Command): void {
       // not one after the other.
       const configModule = import('../../config/index.js');
       configModule.catch(() => {});
+      const wait = flags.wait !== false;
+      const hints = flags.hints !== false && !process.env.SHOAL_NO_HINTS;
       return withClient(async (client) => {
-        if (!isProcessFile(target) && (await knownApp(client, target))) {
-          const res = await client.request('restart', { target });
-          printProcesses(res.processes, flags.json);
-          return 0;
+        const known = isProcessFile(target) ? null : await knownApp(client, target);
+        if (known !== null) {
+          const { flagOf } = startEntry(target, args, cmd);
+          const given = [...Object.values(flagOf), ...(args.length > 0 ? [`arguments after --`] : [])];
+          if (given.length > 0) await refuseOptionsForKnownApp(client, known, given);
+          return reportStarted(await client.request('restart', { target, wait }), flags.json);
         }
         const apps = await configModule.then(() => appsToStart(target, args, flags, cmd));
-        const res = await client.request('start', { apps, cli_env: cliEnv() });
-        printMessages(res.messages);
-        printProcesses(res.processes, flags.json);
-        return 0;
+        return reportStarted(
+          await client.request('start', { apps, cli_env: cliEnv(), wait, hints }),
+          flags.json,
+        );
       });
     },
   );
@@ -107,17 +143,17 @@ export function registerProcessCommands(program: Command): void {
     .description('stop and start again (use reload for zero downtime in cluster mode)')
     .argument('<target>', 'name, id, namespace or "all"')
     .option('--update-env', "replace the app's base environment with this shell's")
+    .option('--no-wait', 'return without waiting until every process is online or has failed')
     .option('--json', 'print as JSON')
-    .action(async (target: string, flags: { json?: boolean; updateEnv?: boolean }) =>
+    .action(async (target: string, flags: { json?: boolean; updateEnv?: boolean; wait?: boolean }) =>
       withClient(async (client) => {
         const res = await client.request('restart', {
           target,
           update_env: flags.updateEnv === true,
           cli_env: flags.updateEnv ? cliEnv() : undefined,
+          wait: flags.wait !== false,
         });
-        printMessages(res.messages);
-        printProcesses(res.processes, flags.json);
-        return 0;
+        return reportStarted(res, flags.json);
       }),
     );
 
@@ -125,14 +161,12 @@ export function registerProcessCommands(program: Command): void {
     .command('reload')
     .description('replace workers one by one without dropping requests (cluster mode)')
     .argument('<target>', 'name, id, namespace or "all"')
+    .option('--no-wait', 'return without waiting until every new process is online or has failed')
     .option('--json', 'print as JSON')
-    .action(async (target: string, flags: { json?: boolean }) =>
-      withClient(async (client) => {
-        const res = await client.request('reload', { target });
-        printMessages(res.messages);
-        printProcesses(res.processes, flags.json);
-        return 0;
-      }),
+    .action(async (target: string, flags: { json?: boolean; wait?: boolean }) =>
+      withClient(async (client) =>
+        reportStarted(await client.request('reload', { target, wait: flags.wait !== false }), flags.json),
+      ),
     );
 
   program
@@ -140,14 +174,15 @@ export function registerProcessCommands(program: Command): void {
     .description('set the number of instances of an app (N, +N, -N, max)')
     .argument('<name>', 'app name')
     .argument('<instances>', 'N, +N, -N or max')
+    .option('--no-wait', 'return without waiting until every new process is online or has failed')
     .option('--json', 'print as JSON')
-    .action(async (name: string, instances: string, flags: { json?: boolean }) =>
-      withClient(async (client) => {
-        const res = await client.request('scale', { name, instances });
-        printMessages(res.messages);
-        printProcesses(res.processes, flags.json);
-        return 0;
-      }),
+    .action(async (name: string, instances: string, flags: { json?: boolean; wait?: boolean }) =>
+      withClient(async (client) =>
+        reportStarted(
+          await client.request('scale', { name, instances, wait: flags.wait !== false }),
+          flags.json,
+        ),
+      ),
     );
 
   program

@@ -55,6 +55,7 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
     help: 'restart when memory exceeds this (e.g. 300M)',
   },
   kill_timeout: { flags: '-k, --kill-timeout <ms>', help: 'ms between the stop signal and SIGKILL' },
+  kill_signal: { flags: '--kill-signal <signal>', help: 'signal that asks the app to stop (default SIGINT)' },
   restart_delay: { flags: '--restart-delay <ms>', help: 'delay before restarting a crashed process' },
   exp_backoff_restart_delay: {
     flags: '--exp-backoff-restart-delay <ms>',
@@ -85,6 +86,12 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   merge_logs: { flags: '--merge-logs', help: 'one log file for all instances (default)' },
   cron_restart: { flags: '-c, --cron <pattern>', help: 'cron pattern for periodic restarts' },
   json: { flags: '--json', help: 'print the started processes as JSON', cliOnly: true },
+  wait: {
+    flags: '--no-wait',
+    help: 'return once started, without waiting until every process is online or has failed',
+    cliOnly: true,
+  },
+  hints: { flags: '--no-hints', help: 'no first-time hints (also: SHOAL_NO_HINTS=1)', cliOnly: true },
 };
 
 /** The CLI-only rows as commander hands them to the start action (attribute names of their flags). */
@@ -92,6 +99,10 @@ export interface StartCommandFlags {
   env?: string;
   only?: string;
   json?: boolean;
+  /** False with --no-wait. */
+  wait?: boolean;
+  /** False with --no-hints. */
+  hints?: boolean;
 }
 
 /** Registers every row (and its aliases) as an option of `cmd`, in table order. */

@@ -15,7 +15,8 @@ export function processTable(list: ProcessInfo[]): string {
     p.namespace === 'default' ? '' : p.namespace,
     p.mode,
     p.pid === null ? '-' : String(p.pid),
-    p.status,
+    // A "!" marks a process with a notice, explained under the table.
+    p.notice ? `${p.status}!` : p.status,
     String(p.restarts),
     formatDuration(p.uptime),
     `${p.cpu.toFixed(1)}%`,
@@ -26,10 +27,12 @@ export function processTable(list: ProcessInfo[]): string {
     rows,
   );
   // Colour after layout so escape codes do not skew the column widths.
-  return text
+  const table = text
     .split('\n')
     .map((line, i) =>
       i < 2 ? line : line.replace(` ${list[i - 2]!.status}`, ` ${statusColor(list[i - 2]!.status)}`),
     )
     .join('\n');
+  const notes = list.filter((p) => p.notice).map((p) => `! ${p.name} (id ${p.id}): ${p.notice}`);
+  return notes.length > 0 ? `${table}\n\n${yellow(notes.join('\n'))}` : table;
 }

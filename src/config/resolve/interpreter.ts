@@ -1,6 +1,7 @@
 // Picks the interpreter: by the script's extension when none is given (PM2's lib/API/interpreter.json, except
 // TypeScript, which Shoal runs on Node with its own loader instead of bun), or resolves the given one on PATH.
 import { extname, resolve } from 'node:path';
+import { isNodeInterpreter, readScriptContent } from './script-content.js';
 import { isExecutableFile, which } from './which.js';
 
 const BY_EXTENSION: Readonly<Record<string, string>> = {
@@ -18,12 +19,26 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   '.pl': 'perl',
 };
 
-/** The interpreter a script file gets when the app does not name one (a name, resolved by resolveNamed). */
-export function interpreterForFile(scriptPath: string): string {
+export interface PickedInterpreter {
+  /** "node", "none" or a name or path (resolved by resolveNamed). */
+  interpreter: string;
+  /** Flags the script's shebang gives its interpreter. */
+  args: string[];
+}
+
+/**
+ * The interpreter a script gets when the app does not name one: by its extension when it has a known one
+ * (PM2's table), else by its content: a binary runs directly, a shebang names its interpreter (Node's
+ * own for "node", so the app gets Shoal's preload), any other text is taken for JavaScript.
+ */
+export function interpreterForFile(scriptPath: string): PickedInterpreter {
   const byExt = BY_EXTENSION[extname(scriptPath).toLowerCase()];
-  if (byExt !== undefined) return byExt;
-  // No known extension: a binary or a script with a shebang runs directly; anything else is taken for JS.
-  return isExecutableFile(scriptPath) ? 'none' : 'node';
+  if (byExt !== undefined) return { interpreter: byExt, args: [] };
+  const content = readScriptContent(scriptPath);
+  if (content.kind === 'binary') return { interpreter: 'none', args: [] };
+  if (content.kind === 'text') return { interpreter: 'node', args: [] };
+  if (isNodeInterpreter(content.interpreter)) return { interpreter: 'node', args: content.args };
+  return { interpreter: content.interpreter, args: content.args };
 }
 
 /**

@@ -1,6 +1,7 @@
-// Finds executables the way a shell does: a name is looked up on PATH, a path is taken as is.
+// Finds executables the way a shell (or an npm script) does: a name is looked up in the project's
+// node_modules/.bin and on PATH, a path is taken as is.
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 
 export function isFile(path: string): boolean {
   try {
@@ -39,9 +40,21 @@ export function which(command: string, path = process.env.PATH ?? ''): string | 
   return null;
 }
 
-/** An executable named like a shell would take it: a path (relative to cwd) when it has a slash, else PATH. */
+/**
+ * An executable named like a shell would take it: a path (relative to cwd) when it has a slash; else, as
+ * npm scripts do, the project's own node_modules/.bin (from cwd up), then PATH.
+ */
 export function findExecutable(word: string, cwd: string): string | null {
-  if (!word.includes('/')) return which(word);
+  if (!word.includes('/')) return localBin(word, cwd) ?? which(word);
   const path = resolve(cwd, word);
   return isExecutableFile(path) ? path : null;
+}
+
+/** `command` in node_modules/.bin of cwd or of a directory above it, or null. */
+export function localBin(command: string, cwd: string): string | null {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '.bin', command);
+    if (isExecutableFile(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
 }

@@ -17,6 +17,7 @@ import type { AppContext } from '../app-context.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { idleState, processRecord } from '../process-record.js';
+import { listeningNotices } from './listen-check.js';
 import { afterPrimaryDeath } from './primary-death.js';
 import { type PrimaryExit, PrimaryProcess } from './primary-process.js';
 import { removeSpecFile, writeSpecFile } from './primary-spec-file.js';
@@ -161,6 +162,7 @@ export class ClusterApp implements AppRunner {
 
   details(): ProcessDetail[] {
     const known = new Map(this.workers.map((w) => [w.id, w]));
+    const notices = listeningNotices(this.workers);
     const primary = { ...this.primaryInfo, pid: this.primary?.pid ?? this.unmanaged?.pid ?? null };
     return this.slots.map((slot) => {
       // Slots without a worker yet (autostart off, or the primary not up) show as stopped.
@@ -168,7 +170,8 @@ export class ClusterApp implements AppRunner {
       const shown = this.primaryInfo.problem
         ? { ...state, pid: null, status: 'errored' as const, status_reason: this.primaryInfo.problem }
         : state;
-      return processRecord(shown, this.config, this.ctx.home, this.ctx.sampler.get(shown.pid), primary);
+      const sample = this.ctx.sampler.get(shown.pid);
+      return processRecord(shown, this.config, this.ctx.home, sample, primary, notices.get(slot.id) ?? null);
     });
   }
 

@@ -77,9 +77,9 @@ function backendOf(supervisor: Supervisor): WebBackend {
       })),
     cpuSeconds: (pid) => supervisor.sampler.get(pid)?.cpuSeconds ?? null,
     logFiles: (target) => supervisor.logFiles(target),
-    restart: (target) => supervisor.restart({ target, update_env: false }),
-    reload: (target) => supervisor.reload(target),
+    restart: (target) => supervisor.restart({ target, update_env: false, wait: false }),
+    reload: (target) => supervisor.reload({ target, wait: false }),
     stop: (target) => supervisor.stop(target),
-    scale: (name, instances) => supervisor.scale(name, instances),
+    scale: (name, instances) => supervisor.scale({ name, instances, wait: false }),
   };
 }

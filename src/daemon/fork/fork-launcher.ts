@@ -1,6 +1,7 @@
 // Spawns one fork-mode process: no shell, its own process group (so the whole tree can be signalled),
 // stdout/stderr piped to the log router, an IPC channel for Node apps (ready signal, shutdown message).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { toApp } from '../../protocol/app-messages.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../../supervision/child-handle.js';
 import type { LaunchSpec } from '../../supervision/launch-spec.js';
@@ -29,9 +30,10 @@ class ForkChild implements ChildHandle {
       windowsHide: true,
       stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
-    this.proc.on('error', (err) => {
+    this.proc.on('error', (err: NodeJS.ErrnoException) => {
       // Only a spawn failure matters here (ENOENT, EACCES, bad cwd); errors sending on IPC are ignored.
-      if (this.proc.pid === undefined) this.finish({ code: null, signal: null, spawnError: err.message });
+      if (this.proc.pid === undefined)
+        this.finish({ code: null, signal: null, spawnError: spawnProblem(err, spec) });
     });
     // 'exit', not 'close': a grandchild holding the pipes open must not hide the exit. The supervisor
     // waits (bounded) for the pipes to drain before it reports the exit.
@@ -100,4 +102,15 @@ class ForkChild implements ChildHandle {
     }
     for (const l of this.exitListeners.splice(0)) l(exit);
   }
+}
+
+/** Why a spawn could not happen, in the user's terms: which file is missing or not executable. */
+function spawnProblem(err: NodeJS.ErrnoException, spec: LaunchSpec): string {
+  if (err.code === 'ENOENT') {
+    return existsSync(spec.cwd)
+      ? `${spec.command} does not exist`
+      : `its working directory ${spec.cwd} does not exist`;
+  }
+  if (err.code === 'EACCES') return `${spec.command} cannot be executed (permission denied)`;
+  return err.message;
 }

@@ -31,7 +31,12 @@ export async function resurrectApps(
       const name = app.config.name;
       if (supervisor.app(name)) return [`${name} is already known to the daemon; left as it is.`];
       try {
-        const res = await supervisor.start({ apps: [configToStart(app)], cli_env: app.cli_env });
+        const res = await supervisor.start({
+          apps: [configToStart(app)],
+          cli_env: app.cli_env,
+          wait: false,
+          hints: false,
+        });
         names.push(name);
         const notes = [...res.messages];
         if (app.status === 'stopped')

@@ -135,7 +135,7 @@ export async function recover(supervisor: Supervisor, paths: HomePaths): Promise
     if (!app.running) continue;
     const config = app.instances > 0 ? { ...app.config, instances: app.instances } : app.config;
     try {
-      await supervisor.start({ apps: [config], cli_env: app.cli_env });
+      await supervisor.start({ apps: [config], cli_env: app.cli_env, wait: false, hints: false });
       restarted.push(app.config.name);
     } catch (err) {
       log('recovery.restart_failed', { app: app.config.name, message: (err as Error).message });

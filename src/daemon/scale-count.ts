@@ -1,0 +1,28 @@
+// What `shoal scale <app> <count>` asks for: N, +N, -N or max, resolved against the current count.
+import { ShoalError } from '../errors.js';
+
+export function scaleCount(name: string, current: number, instances: number | string, cpus: number): number {
+  let wanted: number;
+  if (typeof instances === 'number') wanted = instances;
+  else if (/^[+-]\d+$/.test(instances)) wanted = current + Number(instances);
+  else if (instances === 'max') wanted = cpus;
+  else if (/^\d+$/.test(instances)) wanted = Number(instances);
+  else {
+    throw new ShoalError(
+      'SHOAL_ERR_SCALE_INVALID',
+      `Cannot scale ${name} to "${instances}": expected N, +N, -N or max.`,
+      {
+        app: name,
+        instances,
+      },
+    );
+  }
+  if (wanted < 1) {
+    throw new ShoalError(
+      'SHOAL_ERR_SCALE_INVALID',
+      `Cannot scale ${name} to ${wanted}: at least 1 instance (use "shoal stop" to stop it).`,
+      { app: name, instances },
+    );
+  }
+  return wanted;
+}
