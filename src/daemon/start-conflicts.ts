@@ -15,7 +15,7 @@ export function checkStartConflicts(
   const problems: string[] = [];
   for (const config of apps) {
     const running = existing(config.name);
-    if (!running || !running.processes().some((p) => isLive(p.status))) continue;
+    if (!running?.processes().some((p) => isLive(p.status))) continue;
     if (running.config.script === config.script) continue; // the same app: reported as already running
     problems.push(
       `An app named "${config.name}" already runs ${commandOf(running.config)}, so ${config.script} was not started. Give the new one its own name (--name, or "name" in the process file), or "shoal delete ${config.name}" first.`,
