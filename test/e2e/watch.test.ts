@@ -1,0 +1,165 @@
+// watch: a burst of edits to a watched file restarts the app exactly once; changes under ignored paths
+// (node_modules, dotfiles, ignore_watch) restart nothing.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { globToRegExp, watchRules } from '../../src/daemon/watch-rules.js';
+import { createHome, fixture, type ShoalHome, waitFor } from '../helpers/shoal.js';
+
+const WATCH_DELAY_MS = 200;
+/** After the awaited condition, how long the count must stay put: several quiet periods, plus margin. */
+const STABLE_MS = WATCH_DELAY_MS * 3 + 1000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function restartsOf(home: ShoalHome, name: string): Promise<number> {
+  const p = (await home.list()).find((x) => x.name === name);
+  if (!p) throw new Error(`${name} is not listed`);
+  return p.restarts;
+}
+
+function appDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shoal-watch-app-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(fixture('forever.js'), join(dir, 'app.js'));
+  writeFileSync(join(dir, 'lib.js'), 'module.exports = 0;\n');
+  mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+  mkdirSync(join(dir, 'generated'));
+  return dir;
+}
+
+describe('watch', () => {
+  it('restarts once for a burst of edits and ignores node_modules, dotfiles and ignore_watch', async (t) => {
+    const home = createHome(t);
+    const dir = appDir(t);
+    const config = join(dir, 'ecosystem.config.cjs');
+    writeFileSync(
+      config,
+      `module.exports = { apps: [{ name: 'watched', script: 'app.js', cwd: ${JSON.stringify(dir)},
+        watch: true, watch_delay: ${WATCH_DELAY_MS}, ignore_watch: ['generated', '*.tmp'] }] };`,
+    );
+    await home.ok(['start', config]);
+    await waitFor('the watcher to be ready', () =>
+      readFileSync(join(home.dir, 'shoal.log'), 'utf8').includes('watch.ready {"app":"watched"'),
+    );
+
+    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'x');
+    writeFileSync(join(dir, '.env'), 'X=1');
+    writeFileSync(join(dir, 'generated', 'out.js'), 'x');
+    writeFileSync(join(dir, 'notes.tmp'), 'x');
+    await sleep(STABLE_MS);
+    assert.equal(await restartsOf(home, 'watched'), 0, 'changes under ignored paths restart nothing');
+
+    for (let i = 1; i <= 5; i++) {
+      writeFileSync(join(dir, 'lib.js'), `module.exports = ${i};\n`);
+      await sleep(20);
+    }
+    await waitFor('one restart', async () => (await restartsOf(home, 'watched')) === 1, {
+      timeoutMs: 15_000,
+    });
+    await sleep(STABLE_MS);
+    assert.equal(await restartsOf(home, 'watched'), 1, 'the burst caused exactly one restart');
+    const [p] = await home.list();
+    assert.match(p?.last_restart_reason ?? '', /^watch: lib\.js changed/);
+    assert.equal(p?.status, 'online');
+  });
+
+  it('does not restart an app the user stopped', async (t) => {
+    const home = createHome(t);
+    const dir = appDir(t);
+    await home.ok(['start', join(dir, 'app.js'), '--name', 'paused', '--watch', '--cwd', dir]);
+    await waitFor('the watcher to be ready', () =>
+      readFileSync(join(home.dir, 'shoal.log'), 'utf8').includes('watch.ready {"app":"paused"'),
+    );
+    await home.ok(['stop', 'paused']);
+    writeFileSync(join(dir, 'lib.js'), 'module.exports = 1;\n');
+    await waitFor('the change to be seen and skipped', () =>
+      readFileSync(join(home.dir, 'shoal.log'), 'utf8').includes('watch.skipped {"app":"paused"'),
+    );
+    const [p] = await home.list();
+    assert.equal(p?.status, 'stopped');
+  });
+});
+
+describe('watch in cluster mode', () => {
+  it('reloads a cluster app on a change: every worker replaced by a new one', async (t) => {
+    const home = createHome(t);
+    const dir = mkdtempSync(join(tmpdir(), 'shoal-watch-cluster-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    copyFileSync(fixture('http-hello.js'), join(dir, 'app.js'));
+    await home.ok(['start', join(dir, 'app.js'), '--name', 'cw', '-i', '2', '--watch', '--cwd', dir], {
+      env: { PORT: '0' },
+    });
+    await waitFor('the watcher to be ready', () =>
+      readFileSync(join(home.dir, 'shoal.log'), 'utf8').includes('watch.ready {"app":"cw"'),
+    );
+    const before = await home.list();
+    assert.deepEqual(
+      before.map((p) => [p.mode, p.status]),
+      [
+        ['cluster', 'online'],
+        ['cluster', 'online'],
+      ],
+    );
+    writeFileSync(join(dir, 'app.js'), `${readFileSync(join(dir, 'app.js'), 'utf8')}\n// edited\n`);
+    await waitFor(
+      'both workers replaced',
+      async () => (await home.list()).every((p) => p.restarts === 1 && p.status === 'online'),
+      { timeoutMs: 30_000 },
+    );
+    const after = await home.list();
+    assert.ok(
+      after.every((p) => !before.some((b) => b.pid === p.pid)),
+      'new worker pids',
+    );
+    assert.match(
+      readFileSync(join(home.dir, 'shoal.log'), 'utf8'),
+      /app\.refresh \{"app":"cw","mode":"cluster","action":"reload"/,
+    );
+  });
+});
+
+describe('watch rules', () => {
+  const rules = watchRules(
+    { cwd: '/srv/app', watch: ['src', 'config.json'], ignore_watch: ['src/generated', '*.log', 'cache'] },
+    { home: '/home/u/.shoal', logFiles: () => ['/srv/app/src/out.txt'] },
+  );
+
+  it('watches the given paths, relative to the app cwd', () => {
+    assert.deepEqual(rules.roots, ['/srv/app/src', '/srv/app/config.json']);
+  });
+
+  for (const [path, ignored] of [
+    ['/srv/app/src', false],
+    ['/srv/app/src/index.js', false],
+    ['/srv/app/config.json', false],
+    ['/srv/app/src/node_modules/x/index.js', true],
+    ['/srv/app/src/.git/HEAD', true],
+    ['/srv/app/src/.env', true],
+    ['/srv/app/src/generated/a.js', true],
+    ['/srv/app/src/deep/debug.log', true],
+    ['/srv/app/src/deep/cache/entry', true],
+    ['/srv/app/src/out.txt', true],
+    ['/home/u/.shoal/logs/app-out.log', false],
+  ] as const) {
+    it(`${ignored ? 'ignores' : 'watches'} ${path}`, () => assert.equal(rules.isIgnored(path), ignored));
+  }
+
+  it('ignores SHOAL_HOME when it lies under a watched path', () => {
+    const r = watchRules(
+      { cwd: '/srv/app', watch: true, ignore_watch: [] },
+      { home: '/srv/app/shoal-home', logFiles: () => [] },
+    );
+    assert.equal(r.isIgnored('/srv/app/shoal-home/shoal.log'), true);
+    assert.equal(r.isIgnored('/srv/app/index.js'), false);
+  });
+
+  it('turns globs into anchored expressions', () => {
+    assert.equal(globToRegExp('logs/**/*.log').test('logs/a/b/c.log'), true);
+    assert.equal(globToRegExp('logs/**/*.log').test('logs/c.log'), true);
+    assert.equal(globToRegExp('*.log').test('a/b.log'), false);
+    assert.equal(globToRegExp('file?.txt').test('file1.txt'), true);
+  });
+});
