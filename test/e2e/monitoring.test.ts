@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decideMemoryRestart, type MemoryCheckInput } from '../../src/daemon/memory-limit.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { createHome, fixture, waitFor } from '../helpers/shoal.js';
 
@@ -158,40 +157,5 @@ describe('monitoring', () => {
     assert.match(text, /^app pair: 2 process\(es\), 2 online, cpu \d+\.\d% total, memory \S+ total$/m);
     assert.match(text, /last restart\s+restarted by user/);
     assert.equal(text.match(/^id\s+\d+$/gm)?.length, 2, 'one block per process');
-  });
-});
-
-describe('memory limit decision', () => {
-  const base: MemoryCheckInput = {
-    limit: 300 * MB,
-    status: 'online',
-    memory: 312 * MB,
-    lastMemoryRestartAt: null,
-    replacing: false,
-    now: 10_000,
-    minGapMs: 2_000,
-  };
-  const cases: Array<[string, Partial<MemoryCheckInput>, 'keep' | 'replace']> = [
-    ['over the limit', {}, 'replace'],
-    ['exactly at the limit', { memory: 300 * MB }, 'keep'],
-    ['under the limit', { memory: 100 * MB }, 'keep'],
-    ['no limit', { limit: null }, 'keep'],
-    ['a zero limit', { limit: 0 }, 'keep'],
-    ['launching', { status: 'launching' }, 'keep'],
-    ['stopping', { status: 'stopping' }, 'keep'],
-    ['stopped', { status: 'stopped' }, 'keep'],
-    ['a replacement in progress', { replacing: true }, 'keep'],
-    ['replaced less than one interval ago', { lastMemoryRestartAt: 9_000 }, 'keep'],
-    ['replaced one interval ago', { lastMemoryRestartAt: 8_000 }, 'replace'],
-  ];
-  for (const [what, change, expected] of cases) {
-    it(`${expected}s a process ${what}`, () => {
-      assert.equal(decideMemoryRestart({ ...base, ...change }).action, expected);
-    });
-  }
-
-  it('names the figures in the reason', () => {
-    const d = decideMemoryRestart(base);
-    assert.deepEqual(d, { action: 'replace', reason: 'memory limit: 312 MB over max_memory_restart 300 MB' });
   });
 });
