@@ -4,6 +4,7 @@
 //   node scripts/run-tests.js                    every group: unit, then e2e
 //   node scripts/run-tests.js --unit | --e2e     one group (test/unit/, test/e2e/)
 //   node scripts/run-tests.js persistence rpc    the files whose path contains one of the words
+// Each test has a default timeout (test/helpers/node-test.ts); each file an outer bound here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,9 +39,20 @@ function main(argv) {
   }
 
   const concurrency = process.env.SHOAL_TEST_CONCURRENCY ?? '1';
+  // Node 20's --test-timeout bounds a whole file, not one test: it only ends a file that never exits
+  // (a leaked handle, a cleanup that hangs), long after every per-test timeout.
+  const fileTimeout = process.env.SHOAL_TEST_FILE_TIMEOUT_MS ?? String(20 * 60_000);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      `--test-timeout=${fileTimeout}`,
+      '--test-reporter=spec',
+      ...files,
+    ],
     { stdio: 'inherit', cwd: root },
   );
   return result.status ?? 1;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { createHome, fixture, pidAlive, waitFor } from '../helpers/shoal.js';
 
 describe('cli basics', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { startLoad } from '../helpers/load.js';
 import { createHome, fixture, freePort, waitFor } from '../helpers/shoal.js';
 

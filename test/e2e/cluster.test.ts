@@ -2,7 +2,7 @@
 // others serve, crash loops end in errored, scale changes only what it must, every module kind works.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { startLoad } from '../helpers/load.js';
 import { createHome, fixture, freePort, pidAlive, waitFor } from '../helpers/shoal.js';
 

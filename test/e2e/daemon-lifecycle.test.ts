@@ -2,7 +2,7 @@
 // the next daemon takes them back with the same workers and counts. Fork-mode apps, children of the
 // daemon itself, are stopped and started again, never duplicated.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { startLoad } from '../helpers/load.js';
 import { createHome, fixture, freePort, pidAlive, waitFor } from '../helpers/shoal.js';
 

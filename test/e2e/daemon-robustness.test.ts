@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { BIN, createHome, fixture, pidAlive, waitFor } from '../helpers/shoal.js';
 
 function exchange(socketPath: string, payload: string): Promise<string> {

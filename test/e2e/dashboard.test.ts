@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createHome, fixture, freePort, ROOT, type ShoalHome, waitFor } from '../helpers/shoal.js';
 

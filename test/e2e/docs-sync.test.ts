@@ -1,7 +1,7 @@
 // Docs stay in sync with the code: every error code documented with how to solve it, every command in docs/cli.md.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { ErrorCodes, ShoalError } from '../../src/errors.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 // Output capture: every line kept and intact under a flood, timestamps per line, logs and flush commands.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { createHome, fixture, waitFor } from '../helpers/shoal.js';
 
 function countLines(text: string, total: number): { found: number; broken: number } {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { BIN, createHome, fixture, type ShoalHome, waitFor } from '../helpers/shoal.js';
 
 interface Pane {

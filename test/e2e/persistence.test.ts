@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { parseDump } from '../../src/daemon/persistence/dump-file.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
 import { BIN, createHome, fixture, pidAlive, type ShoalHome, waitFor } from '../helpers/shoal.js';

@@ -2,7 +2,7 @@
 // (Debian's python3-prometheus-client, installed by .ci/run), never with a regex of our own.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import type { AppMetric } from '../../src/protocol/app-metrics.js';
 import type { ProcessDetail } from '../../src/protocol/process-info.js';
 import { renderMetrics } from '../../src/web/prometheus.js';

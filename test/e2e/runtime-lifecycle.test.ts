@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, it, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { WORKER_GLUE, type WorkerGlue } from '../../src/protocol/worker-glue.js';
 import { onShutdown } from '../../src/runtime/index.js';
 import { fixture, waitFor } from '../helpers/shoal.js';

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, it, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { StoreHost } from '../../src/store/store-host.js';
 import { FakePeer } from '../helpers/fake-peer.js';
 import { fixture } from '../helpers/shoal.js';

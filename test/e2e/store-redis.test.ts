@@ -3,7 +3,7 @@
 // is back.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it } from '../helpers/node-test.js';
 import { Redis } from 'ioredis';
 import { createSessions, createStore, type Store } from '../../src/runtime/index.js';
 import { redisUnavailable, startRedis, type TestRedis } from '../helpers/redis.js';

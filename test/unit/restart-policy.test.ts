@@ -1,6 +1,6 @@
 // The restart policy as a pure function: every branch, no processes.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import {
   decideRestart,
   EXIT_CODE_CONFIG_INVALID,

@@ -1,7 +1,7 @@
 // The SHOAL_* variables that configure shoal/runtime in every app process, from the process file's
 // `store` and `auth` settings.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { AppConfigSchema } from '../../src/protocol/app-config.js';
 import { shoalVariables } from '../../src/supervision/launch-spec.js';
 

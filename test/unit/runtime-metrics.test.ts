@@ -1,7 +1,7 @@
 // App metrics: counters, gauges and histograms with labels, serialized in the shape the preload sends
 // (checked against the protocol schema), handed to Shoal's glue, and bounded in cardinality.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { AppMetricSchema } from '../../src/protocol/app-metrics.js';
 import { WORKER_GLUE, type WorkerGlue } from '../../src/protocol/worker-glue.js';
 import { createMetrics } from '../../src/runtime/metrics.js';

@@ -1,7 +1,7 @@
 // The store API on the in-process backend (what an app gets under plain node), and how the backend is
 // chosen from the environment.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { createStore } from '../../src/runtime/index.js';
 import { selectStoreKind } from '../../src/runtime/store.js';
 import { storeContract } from '../helpers/store-contract.js';

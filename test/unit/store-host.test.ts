@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { StoreHost } from '../../src/store/store-host.js';
 import type { StoreCall, StoreResponse } from '../../src/protocol/store-messages.js';
 import { FakePeer } from '../helpers/fake-peer.js';

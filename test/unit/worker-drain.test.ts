@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { drainServers } from '../../src/worker/drain.js';
 import { installServerTracking, openSockets } from '../../src/worker/server-tracker.js';
 
