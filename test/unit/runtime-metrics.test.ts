@@ -2,6 +2,7 @@
 // (checked against the protocol schema), handed to Shoal's glue, and bounded in cardinality.
 import assert from 'node:assert/strict';
 import { describe, it } from '../helpers/node-test.js';
+import { collectWarnings } from '../helpers/node-warnings.js';
 import { AppMetricSchema } from '../../src/protocol/app-metrics.js';
 import { WORKER_GLUE, type WorkerGlue } from '../../src/protocol/worker-glue.js';
 import { createMetrics } from '../../src/runtime/metrics.js';
@@ -93,19 +94,12 @@ describe('app metrics', () => {
   it('caps label combinations so a metric cannot swamp the stats channel', async () => {
     const m = createMetrics();
     const c = m.counter('per_user', 'Do not do this');
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.message);
-    process.on('warning', onWarning);
-    try {
+    const warnings = await collectWarnings(() => {
       for (let i = 0; i < 600; i++) c.inc({ user: String(i) });
-      // Warnings are emitted on the next tick.
-      await new Promise((r) => setImmediate(r));
-    } finally {
-      process.off('warning', onWarning);
-    }
+    });
     assert.equal(m.collect()[0]!.samples.length, 500);
     assert.equal(warnings.length, 1, 'warned once');
-    assert.match(warnings[0]!, /per_user has 500 label combinations/);
+    assert.match(warnings[0]!.message, /per_user has 500 label combinations/);
   });
 
   it('registers its provider on the glue when running under Shoal', (t) => {
