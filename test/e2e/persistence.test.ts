@@ -3,7 +3,7 @@
 // no kill -9 at any moment of a save leaves a torn dump.json behind.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from '../helpers/node-test.js';
 import { parseDump } from '../../src/daemon/persistence/dump-file.js';
@@ -39,6 +39,13 @@ function killOrphans(pids: number[]): void {
     }
   }
 }
+
+/** Whether a file name is one of the temp files Shoal's atomic writer makes for dump.json or its .bak. */
+const isTempOf = (name: string, pid: number) =>
+  new RegExp(`^\\.dump\\.json(\\.bak)?\\.${pid}\\.[0-9a-f]{8}\\.tmp$`).test(name);
+
+/** The temp files process pid left in dir: proof that it was killed while writing one. */
+const tempFilesOf = (dir: string, pid: number) => readdirSync(dir).filter((f) => isTempOf(f, pid));
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
@@ -209,15 +216,25 @@ describe('save and resurrect', () => {
     assert.equal(env.env.LEGACY_VAR, 'kept');
   });
 
-  it('never leaves a torn dump.json when the writer is killed at a random moment (30 rounds)', async (t) => {
+  it('never leaves a torn dump.json when the writer is killed in the middle of 30 saves', async (t) => {
     const home = createHome(t);
     const dumpFile = join(home.dir, 'dump.json');
     const children: ChildProcess[] = [];
     t.after(() => {
       for (const c of children) c.kill('SIGKILL');
     });
-    let killedMidWrite = 0;
-    for (let round = 0; round < 30; round++) {
+    // Most random kills land inside a save, some between two: keep killing until enough landed in one.
+    const wanted = 30;
+    const bound = { rounds: 300, ms: 90_000 };
+    const started = Date.now();
+    let midWrite = 0;
+    let round = 0;
+    for (; midWrite < wanted; round++) {
+      if (round >= bound.rounds || Date.now() - started > bound.ms) {
+        assert.fail(
+          `only ${midWrite} of ${round} kills landed while a save was being written (wanted ${wanted} within ${bound.rounds} rounds and ${bound.ms} ms)`,
+        );
+      }
       const child = spawn(
         process.execPath,
         [fixture('dump-writer.mjs'), dumpFile, '150', String(round * 1000)],
@@ -232,6 +249,8 @@ describe('save and resurrect', () => {
       });
       // At least one complete save first, so that there is an old document to keep.
       await waitFor(`round ${round}: a first save`, () => completed > 0 || child.exitCode !== null);
+      assert.equal(child.exitCode, null, `round ${round}: the writer is still saving`);
+      // Not a wait for anything: the random moment of the kill, somewhere in the next few saves.
       await new Promise((r) => setTimeout(r, Math.random() * 40));
       child.kill('SIGKILL');
       await exited(child);
@@ -242,15 +261,16 @@ describe('save and resurrect', () => {
       if (existsSync(`${dumpFile}.bak`)) {
         assert.equal(generationsIn(readFileSync(`${dumpFile}.bak`, 'utf8')).size, 1, `round ${round}: .bak`);
       }
-      if (readdirSync(home.dir).some((f) => f.endsWith('.tmp'))) killedMidWrite++;
+      // The writer names its temp files after its pid: one left behind means it died writing.
+      if (tempFilesOf(home.dir, child.pid!).length > 0) midWrite++;
     }
     // Each writer removes the temp files of writers that died: only the last one's may be left.
     const temps = readdirSync(home.dir).filter((f) => f.endsWith('.tmp'));
     assert.ok(temps.length <= 2, `stray temp files: ${temps.join(', ')}`);
-    t.diagnostic(`rounds killed with a save in progress: ${killedMidWrite}/30`);
+    t.diagnostic(`${round} kills, ${midWrite} of them while a save was being written`);
   });
 
-  it('keeps a readable dump when the daemon is killed with SIGKILL during shoal save', async (t) => {
+  it('keeps a readable dump when the daemon is killed with SIGKILL while it writes a save', async (t) => {
     const home = createHome(t);
     // A short kill_timeout: `sleep` started from a background job ignores SIGINT and waits for the SIGKILL.
     const apps = Array.from({ length: 8 }, (_, i) => ({
@@ -269,7 +289,20 @@ describe('save and resurrect', () => {
     const orphans: number[] = [];
     t.after(() => killOrphans(orphans));
 
-    for (let round = 0; round < 3; round++) {
+    // The kill comes the moment the daemon creates a temp file of the save (watched), or, every other
+    // round, at a random moment of the `shoal save` command; only kills that leave the daemon's temp
+    // file behind landed in the write, and the test goes on until enough did.
+    const wanted = 3;
+    const bound = { rounds: 15, ms: 150_000 };
+    const started = Date.now();
+    let midWrite = 0;
+    let round = 0;
+    for (; midWrite < wanted; round++) {
+      if (round >= bound.rounds || Date.now() - started > bound.ms) {
+        assert.fail(
+          `only ${midWrite} of ${round} daemon kills landed while a save was being written (wanted ${wanted} within ${bound.rounds} rounds and ${bound.ms} ms)`,
+        );
+      }
       if (round > 0) await home.ok(['resurrect']);
       await waitFor(
         `round ${round}: 8 apps online`,
@@ -277,16 +310,32 @@ describe('save and resurrect', () => {
       );
       orphans.push(...(await home.list()).map((p) => p.pid).filter((p): p is number => p !== null));
       const daemon = home.daemonPid()!;
+      const kill = () => {
+        try {
+          process.kill(daemon, 'SIGKILL');
+        } catch {
+          // already dead
+        }
+      };
+      const watcher = watch(home.dir, (_event, name) => {
+        // The temp file of dump.json itself, not of the .bak that comes first: a kill in the data write.
+        if (round % 2 === 0 && name?.startsWith(`.dump.json.${daemon}.`)) kill();
+      });
       const save = spawn(process.execPath, [BIN, 'save'], { env: home.env(big), stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 80 + Math.random() * 200));
-      process.kill(daemon, 'SIGKILL');
+      const random = setTimeout(kill, round % 2 === 0 ? 10_000 : 80 + Math.random() * 200);
       await exited(save);
+      // A save that finished before either kill: the kill comes now, after it.
+      kill();
+      clearTimeout(random);
+      watcher.close();
       await waitFor('daemon gone', () => !pidAlive(daemon));
       // Fork apps are detached and outlive a SIGKILLed daemon; end them before the next round (the next
       // daemon's recovery would stop them too, more slowly).
       killOrphans(orphans);
       const { doc } = parseDump(readFileSync(join(home.dir, 'dump.json'), 'utf8'));
       assert.equal(doc.apps.length, 8, `round ${round}: the dump lists every app`);
+      if (tempFilesOf(home.dir, daemon).length > 0) midWrite++;
     }
+    t.diagnostic(`${round} daemon kills, ${midWrite} of them while a save was being written`);
   });
 });

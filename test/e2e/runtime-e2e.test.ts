@@ -286,11 +286,16 @@ async function killWorkerUnderLoad(notes: Notes, user: string): Promise<void> {
   const { token } = await notes.login(user);
   const [victim] = await notes.workerPids();
   const running = hammer(notes, token, 3000, 32);
+  let loadDone = false;
+  void running.then(() => {
+    loadDone = true;
+  });
   // Let part of the load through, then kill one worker mid-stream.
   await waitFor('some increments to land', async () => (await counter(notes, token)) >= 300, {
     timeoutMs: 60_000,
     intervalMs: 20,
   });
+  assert.equal(loadDone, false, 'the load is still running when the worker is killed');
   process.kill(victim!, 'SIGKILL');
   const res = await running;
   const acknowledged = res.values.length;
