@@ -158,6 +158,7 @@ describe('cli basics', () => {
     await home.ok(['start', 'later']);
     await home.ok(['start', 'laterc']);
     const started = await home.list();
+    assert.equal(started.length, 3);
     assert.ok(
       started.every((p) => p.status === 'online' && p.pid !== null),
       JSON.stringify(started),

@@ -32,6 +32,7 @@ describe('cluster reload', () => {
         const res = await home.ok(['reload', 'web']);
         assert.match(res.stdout, /reloaded 2 worker/);
         const after = await home.list();
+        assert.equal(after.length, 2);
         assert.ok(
           after.every((p) => p.status === 'online' && !before.includes(p.pid!)),
           'every worker replaced',
@@ -42,6 +43,7 @@ describe('cluster reload', () => {
       const res = await load.stop();
       assert.equal(res.failed, 0, `failed requests: ${JSON.stringify(res.errors)} of ${res.ok + res.failed}`);
       const final = await home.list();
+      assert.equal(final.length, 2);
       assert.ok(
         final.every((p) => p.restarts === RELOADS),
         'reload counts as a restart of each worker',
@@ -59,6 +61,7 @@ describe('cluster reload', () => {
       env: { PORT: String(port) },
     });
     const before = await home.list();
+    assert.equal(before.length, 2);
     const load = startLoad({ port, clients: 4, keepAlive: true, maxDurationMs: 60_000 });
     t.after(() => load.stop());
     await load.waitForResponses(100);
@@ -96,6 +99,7 @@ describe('cluster reload', () => {
     const took = Date.now() - t0;
     assert.ok(took >= 1200, `two workers each waited for their ready signal (${took} ms)`);
     const list = await home.list();
+    assert.equal(list.length, 2);
     assert.ok(list.every((p) => p.status === 'online' && p.restarts === 1));
     const [d] = await home.describe('slow');
     assert.match(d!.status_reason, /ready signal/);
@@ -122,13 +126,16 @@ describe('cluster reload', () => {
       'node',
     ]);
     const before = await home.list();
+    assert.equal(before.length, 2);
     await home.ok(['restart', 'nr', '--update-env'], { env: { READY: 'no' } }).catch(() => {});
     // after restart with READY=no the workers come up without signalling; they count as online after
     // listen_timeout, but a reload must refuse to treat that as ready
-    await waitFor('online again', async () => (await home.list()).every((p) => p.status === 'online'));
+    await waitFor('both workers online again', async () => {
+      const list = await home.list();
+      return list.length === 2 && list.every((p) => p.status === 'online');
+    });
     const res = await home.run(['reload', 'nr']);
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /was not ready within listen_timeout/);
-    assert.ok(before.length === 2);
   });
 });

@@ -139,6 +139,7 @@ describe('cluster mode', () => {
     const before = await home.list();
     await home.ok(['restart', 'web']);
     const after = await home.list();
+    assert.equal(after.length, 2);
     assert.ok(after.every((p, i) => p.status === 'online' && p.restarts === 1 && p.pid !== before[i]!.pid));
     assert.match(await get(port), /hello from/);
   });
@@ -154,6 +155,7 @@ describe('cluster mode', () => {
       const port = await freePort();
       await home.ok(['start', fixture(file), '--name', 'mod', '-i', '2'], { env: { PORT: String(port) } });
       const list = await home.list();
+      assert.equal(list.length, 2, JSON.stringify(list));
       assert.ok(
         list.every((p) => p.status === 'online' && p.mode === 'cluster'),
         JSON.stringify(list),

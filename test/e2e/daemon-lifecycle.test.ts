@@ -45,7 +45,9 @@ describe('daemon lifecycle', () => {
     assert.ok(res.failed <= 8, `failures: ${JSON.stringify(res.errors)}`);
     // and the re-attached app is fully manageable
     await home.ok(['reload', 'web']);
-    assert.ok((await home.list()).every((p) => p.status === 'online' && p.restarts >= 1));
+    const reloaded = await home.list();
+    assert.equal(reloaded.length, 2);
+    assert.ok(reloaded.every((p) => p.status === 'online' && p.restarts >= 1));
   });
 
   it('fails no request during a daemon kill -9 when no worker dies', async (t) => {

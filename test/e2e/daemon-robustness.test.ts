@@ -139,6 +139,7 @@ describe('daemon robustness', () => {
     assert.ok(d!.recent_stderr.some((l) => l.includes('Error: boom')));
     await home.ok(['stop', 'all']);
     const list = await home.list();
+    assert.equal(list.length, 4);
     assert.ok(list.every((p) => p.status === 'stopped' || p.status === 'errored'));
     assert.equal((await home.run(['ping'])).code, 0);
   });

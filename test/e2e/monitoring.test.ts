@@ -151,7 +151,10 @@ describe('monitoring', () => {
     await home.ok(['start', fixture('forever.js'), '--name', 'pair', '-i', '2', '--exec-mode', 'fork'], {
       env: DAEMON_ENV,
     });
-    await waitFor('both sampled', async () => (await home.list()).every((p) => p.memory > 0));
+    await waitFor('both sampled', async () => {
+      const list = await home.list();
+      return list.length === 2 && list.every((p) => p.memory > 0);
+    });
     await home.ok(['restart', 'pair']);
     const text = (await home.ok(['describe', 'pair'])).stdout;
     assert.match(text, /^app pair: 2 process\(es\), 2 online, cpu \d+\.\d% total, memory \S+ total$/m);

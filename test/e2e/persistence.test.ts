@@ -89,6 +89,7 @@ describe('save and resurrect', () => {
     });
 
     const oldPids = (await home.list()).map((p) => p.pid).filter((p): p is number => p !== null);
+    assert.equal(oldPids.length, 4, 'envy and three of pair run; idle is stopped');
     await home.ok(['kill']);
     assert.ok(
       oldPids.every((p) => !pidAlive(p)),
@@ -130,7 +131,9 @@ describe('save and resurrect', () => {
     await waitFor('2 cluster workers online again', async () => (await onlineCounts(home)).clu === 2, {
       timeoutMs: 30_000,
     });
-    assert.ok((await home.list()).every((p) => p.mode === 'cluster'));
+    const back = await home.list();
+    assert.equal(back.length, 2);
+    assert.ok(back.every((p) => p.mode === 'cluster'));
   });
 
   it('refuses to save an empty list unless forced', async (t) => {

@@ -69,14 +69,16 @@ describe('prometheus metrics', () => {
     assert.equal(url, `http://127.0.0.1:${port}/`);
     const metricsUrl = new URL('metrics', url).href;
     // A sample taken while a process is still being exec'd reads a few KB; wait for Node-sized ones.
-    await waitFor('both processes sampled', async () =>
-      (await home.list()).every((p) => p.memory > 1_000_000),
-    );
+    await waitFor('both processes sampled', async () => {
+      const list = await home.list();
+      return list.length === 2 && list.every((p) => p.memory > 1_000_000);
+    });
 
     const first = await scrape(metricsUrl);
     assert.match(first.type ?? '', /^text\/plain; version=0\.0\.4/);
     const fams = parse(first.text);
     const procs = await home.list();
+    assert.equal(procs.length, 2);
     for (const p of procs) {
       const labels = { app: 'api', instance: String(p.instance), id: String(p.id) };
       const cpu = family(fams, 'shoal_process_cpu_seconds', 'counter');

@@ -196,6 +196,7 @@ describe('runtime end to end (embedded store)', () => {
     const before = await notes.workerPids();
     await notes.home.ok(['reload', 'notes']);
     const afterReload = await notes.workerPids();
+    assert.equal(afterReload.length, 2);
     assert.ok(
       afterReload.every((p) => !before.includes(p)),
       'every worker was replaced',
@@ -340,6 +341,7 @@ describe('runtime end to end (fork mode)', () => {
       },
       { timeoutMs: 60_000 },
     );
+    assert.equal(lines.length, 2, lines.join('\n'));
     assert.ok(
       lines.every((l) => l.startsWith('done ') && l.endsWith(' embedded')),
       lines.join('\n'),

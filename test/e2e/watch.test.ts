@@ -105,10 +105,14 @@ describe('watch in cluster mode', () => {
     writeFileSync(join(dir, 'app.js'), `${readFileSync(join(dir, 'app.js'), 'utf8')}\n// edited\n`);
     await waitFor(
       'both workers replaced',
-      async () => (await home.list()).every((p) => p.restarts === 1 && p.status === 'online'),
+      async () => {
+        const list = await home.list();
+        return list.length === 2 && list.every((p) => p.restarts === 1 && p.status === 'online');
+      },
       { timeoutMs: 30_000 },
     );
     const after = await home.list();
+    assert.equal(after.length, 2);
     assert.ok(
       after.every((p) => !before.some((b) => b.pid === p.pid)),
       'new worker pids',
