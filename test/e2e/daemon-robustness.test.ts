@@ -7,23 +7,28 @@ import { join } from 'node:path';
 import { describe, it } from '../helpers/node-test.js';
 import { BIN, createHome, fixture, pidAlive, waitFor } from '../helpers/shoal.js';
 
+/** Sends payload on a fresh connection and resolves with the first line of the answer, bounded. */
 function exchange(socketPath: string, payload: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect(socketPath);
     let data = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no answer line within 5 s to ${payload.trim()}; got ${JSON.stringify(data)}`));
+    }, 5000);
     s.on('data', (d) => {
       data += d;
       if (data.includes('\n')) {
+        clearTimeout(timer);
         s.destroy();
         resolve(data);
       }
     });
-    s.on('error', reject);
+    s.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     s.on('connect', () => s.write(payload));
-    setTimeout(() => {
-      s.destroy();
-      resolve(data);
-    }, 5000);
   });
 }
 

@@ -94,17 +94,28 @@ describe('logs', () => {
     const { spawn } = await import('node:child_process');
     const { BIN } = await import('../helpers/shoal.js');
     await home.ok(['start', fixture('forever.js'), '--name', 'streamed']);
-    const child = spawn(process.execPath, [BIN, 'logs', 'streamed', '--lines', '0', '--raw'], {
+    const [first] = await home.list();
+    const startedLine = (pid: number) => `forever ${pid} started`;
+    await waitFor('the first run in the log', () =>
+      readFileSync(home.logPath('streamed'), 'utf8').includes(startedLine(first!.pid!)),
+    );
+    // --lines 1: the follower prints the last line first, then follows from the end of the file.
+    const child = spawn(process.execPath, [BIN, 'logs', 'streamed', '--lines', '1', '--raw'], {
       env: home.env(),
     });
     t.after(() => child.kill('SIGKILL'));
+    const closed = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
     });
-    await new Promise((r) => setTimeout(r, 800));
+    await waitFor('the follower to print the last line', () => out.includes(`${startedLine(first!.pid!)}\n`));
     await home.ok(['restart', 'streamed']);
-    await waitFor('streamed line', () => /forever \d+ started/.test(out));
+    const [second] = await home.list();
+    assert.notEqual(second!.pid, first!.pid);
+    await waitFor('the new run streamed', () => out.includes(startedLine(second!.pid!)));
+    assert.equal(out.split(startedLine(first!.pid!)).length, 2, 'the old line printed once, not again');
     child.kill('SIGINT');
+    assert.equal(await closed, 0, 'shoal logs ends cleanly on SIGINT');
   });
 });

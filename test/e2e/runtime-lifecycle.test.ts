@@ -53,7 +53,7 @@ describe('lifecycle', () => {
     await waitFor('the app to start', () => app.out().includes('started'), { timeoutMs: 30_000 });
     const exited = once(app.child, 'exit');
     app.child.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor('the hook to run', () => app.out().includes('stuck hook running'), { timeoutMs: 10_000 });
     assert.equal(app.child.exitCode, null, 'still running its hook');
     const second = Date.now();
     app.child.kill('SIGINT');

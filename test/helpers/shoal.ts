@@ -141,6 +141,23 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * For what must not happen: checks condition over the whole of forMs and fails the moment it is false.
+ * An absence can only be shown by watching for a while; this names what is watched and for how long.
+ */
+export async function holdsFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  opts: { forMs: number; intervalMs?: number },
+): Promise<void> {
+  const until = Date.now() + opts.forMs;
+  for (;;) {
+    if (!(await condition())) throw new Error(`${what} stopped holding before ${opts.forMs} ms had passed`);
+    if (Date.now() >= until) return;
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  }
+}
+
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
