@@ -1,5 +1,5 @@
 // GET /metrics as Prometheus would read it: the output is parsed with the reference Python parser
-// (Debian's python3-prometheus-client, installed by .ci/run), never with a regex of our own.
+// (Debian's python3-prometheus-client, checked for by scripts/system-deps.js), never with a regex of our own.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from '../helpers/node-test.js';
@@ -35,7 +35,7 @@ function parse(text: string): Map<string, Family> {
   const res = spawnSync('/usr/bin/python3', ['-c', PARSER], { input: text, encoding: 'utf8' });
   if (res.error || res.status !== 0) {
     throw new Error(
-      `prometheus_client could not parse the output (is python3-prometheus-client installed? .ci/run installs it):\n${res.stderr}${res.error ?? ''}`,
+      `prometheus_client could not parse the output (is python3-prometheus-client installed? node scripts/system-deps.js checks):\n${res.stderr}${res.error ?? ''}`,
     );
   }
   return new Map((JSON.parse(res.stdout) as Family[]).map((f) => [f.name, f]));

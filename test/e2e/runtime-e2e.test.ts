@@ -18,7 +18,7 @@ const PASSWORD = 'e2e-password';
 const SHARED_SECRET = 'e2e-shared-secret-for-several-shoal-homes!';
 const E2E = { timeout: 240_000 };
 
-/** Stated reason when redis-server is not installed (.ci/run installs it); null when the Redis tests can run. */
+/** Stated reason when redis-server is not installed (scripts/system-deps.js checks for it); null when the Redis tests can run. */
 const skipRedis = redisUnavailable() || false;
 
 interface Reply {
