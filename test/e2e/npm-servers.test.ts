@@ -4,7 +4,8 @@
 // under load without a failed request (cluster), stops cleanly without SIGKILL, and its exits are
 // recorded as what they were.
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import WebSocket from 'ws';
 import { startLoad } from '../helpers/load.js';
 import { createHome, fixture, freePort, ROOT, type ShoalHome, waitFor } from '../helpers/shoal.js';

@@ -19,7 +19,9 @@ export interface TestRedis {
 export function redisUnavailable(): string | null {
   if (process.env.REDIS_URL) return null;
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  return probe.error ? 'redis-server is not installed and REDIS_URL is not set (.ci/run installs it)' : null;
+  return probe.error
+    ? 'redis-server is not installed and REDIS_URL is not set (see node scripts/system-deps.js)'
+    : null;
 }
 
 export async function startRedis(t: { after(fn: () => unknown): void }): Promise<TestRedis> {

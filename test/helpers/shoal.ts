@@ -1,5 +1,6 @@
 // Test harness: a private SHOAL_HOME per test, the real `shoal` binary, bounded waits, and cleanup that
-// runs even when a test fails (every daemon killed, every process it started gone, the home removed).
+// runs even when a test fails (every daemon killed, every process it started gone, the home removed) and
+// fails the test when Shoal's processes printed a Node warning.
 import { type ExecFileException, execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { ProcessDetail, ProcessInfo } from '../../src/protocol/process-info.js';
+import { warningLines, warningsInHome } from './node-warnings.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const BIN = join(ROOT, 'bin', 'shoal.js');
@@ -21,6 +23,8 @@ export interface RunResult {
 
 export class ShoalHome {
   readonly dir: string;
+  /** Node warnings the CLI printed on stderr, for the cleanup to report. */
+  readonly cliWarnings: string[] = [];
   constructor(dir: string) {
     this.dir = dir;
   }
@@ -46,6 +50,8 @@ export class ShoalHome {
         },
         (err: ExecFileException | null, stdout, stderr) => {
           const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          for (const w of warningLines(String(stderr)))
+            this.cliWarnings.push(`stderr of shoal ${args.join(' ')}: ${w.text}`);
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
         },
       );
@@ -83,7 +89,10 @@ export class ShoalHome {
   }
 }
 
-/** A fresh SHOAL_HOME whose daemon and processes are killed when the test ends. */
+/**
+ * A fresh SHOAL_HOME whose daemon and processes are killed when the test ends; the test then fails if
+ * the daemon, a primary or the CLI printed a Node warning (the lines are in the failure).
+ */
 export function createHome(t: TestContext): ShoalHome {
   const home = new ShoalHome(mkdtempSync(join(tmpdir(), 'shoal-test-')));
   t.after(async () => {
@@ -96,7 +105,13 @@ export function createHome(t: TestContext): ShoalHome {
         // already gone
       }
     }
+    const warnings = [...home.cliWarnings, ...warningsInHome(home.dir)];
     if (!process.env.SHOAL_TESTS_KEEP_TMP) rmSync(home.dir, { recursive: true, force: true });
+    if (warnings.length > 0) {
+      throw new Error(
+        `Shoal's processes printed ${warnings.length} Node warning(s) in ${home.dir}:\n${warnings.join('\n')}`,
+      );
+    }
   });
   return home;
 }
@@ -122,6 +137,23 @@ export async function waitFor<T>(
         `Timed out after ${opts.timeoutMs ?? 20_000} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
       );
     }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
+  }
+}
+
+/**
+ * For what must not happen: checks condition over the whole of forMs and fails the moment it is false.
+ * An absence can only be shown by watching for a while; this names what is watched and for how long.
+ */
+export async function holdsFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  opts: { forMs: number; intervalMs?: number },
+): Promise<void> {
+  const until = Date.now() + opts.forMs;
+  for (;;) {
+    if (!(await condition())) throw new Error(`${what} stopped holding before ${opts.forMs} ms had passed`);
+    if (Date.now() >= until) return;
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
 }

@@ -2,7 +2,7 @@
 // in-process store and Redis both run it (the embedded store's host has its own unit tests, and the IPC
 // client is proven by store-ipc.test.ts).
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from './node-test.js';
 import type { Store } from '../../src/runtime/index.js';
 import { waitFor } from './shoal.js';
 

@@ -1,7 +1,7 @@
 // The daemon's view of a cluster app's workers: who listens elsewhere than its siblings, and what
 // becomes of each worker when the primary dies. Pure functions, no processes.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { listeningNotices } from '../../src/daemon/cluster/listen-check.js';
 import { afterPrimaryDeath } from '../../src/daemon/cluster/primary-death.js';
 import { idleState } from '../../src/daemon/process-record.js';

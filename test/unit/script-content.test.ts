@@ -1,7 +1,7 @@
 // Deciding how to run a script by its content: binaries directly, shebangs by their interpreter, any
 // other text on Node, as PM2 does.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { classify, isNodeInterpreter } from '../../src/config/resolve/script-content.js';
 
 const text = (s: string) => Buffer.from(s, 'utf8');

@@ -1,6 +1,6 @@
 // When a started process counts as online, failed, or not yet either: a pure function of its record.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/node-test.js';
 import { failureHint, judge } from '../../src/daemon/start-settle.js';
 import { AppConfigSchema } from '../../src/protocol/app-config.js';
 import type { ProcessDetail } from '../../src/protocol/process-info.js';
