@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { type AppConfig, AppConfigSchema } from '../../src/protocol/app-config.js';
-import {
-  ManagedProcess,
-  type ReadyOutcome,
-  type TransitionEvent,
-} from '../../src/supervision/managed-process.js';
+import { ManagedProcess, type ReadyOutcome } from '../../src/supervision/managed-process.js';
+import type { TransitionEvent } from '../../src/supervision/process-events.js';
 import { type FakeChildOptions, FakeLauncher } from '../helpers/fake-child.js';
 import { describe, it } from '../helpers/node-test.js';
 
@@ -301,24 +298,27 @@ describe('managed process: exits and the restart policy', () => {
     assert.equal(proc.restarts, 0);
   });
 
-  it('reports a spawn failure as the exit reason and gives up like a crash loop', async (t) => {
+  it('puts a process that cannot be spawned in errored at once, without retrying it', async (t) => {
     const { proc, launcher } = setup(t, { max_restarts: 2 });
     launcher.failWith = new Error('spawn /nonexistent/node ENOENT');
     proc.start();
     await settle();
-    assert.equal(launcher.attempts, 3);
+    assert.equal(launcher.attempts, 1, 'a spawn that cannot happen is not a crash to retry');
     assert.equal(proc.status, 'errored');
-    assert.equal(proc.lastExit?.reason, 'spawn failed: spawn /nonexistent/node ENOENT');
+    assert.equal(proc.statusReason, 'cannot start: spawn /nonexistent/node ENOENT');
+    assert.equal(proc.lastExit?.reason, 'cannot start: spawn /nonexistent/node ENOENT');
+    assert.equal(proc.restarts, 0);
     assert.equal(proc.pid, null);
   });
 
-  it('takes a spawn error reported with the exit event the same way', async (t) => {
+  it('takes a spawn error reported with the exit event the same way, even with autorestart off', async (t) => {
     const { proc, launcher } = setup(t, { autorestart: false });
     proc.start();
     launcher.current.exit({ code: null, signal: null, spawnError: 'spawn python9 ENOENT' });
     await settle();
-    assert.equal(proc.lastExit?.reason, 'spawn failed: spawn python9 ENOENT');
-    assert.equal(proc.status, 'stopped');
+    assert.equal(proc.lastExit?.reason, 'cannot start: spawn python9 ENOENT');
+    assert.equal(proc.status, 'errored');
+    assert.equal(launcher.attempts, 1);
   });
 
   it("keeps the child's last stderr lines, written before the exit is reported", async (t) => {

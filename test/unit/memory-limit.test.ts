@@ -1,7 +1,7 @@
 // max_memory_restart's decision as a pure function of the figures: when a process is replaced, when not.
 import assert from 'node:assert/strict';
 import { describe, it } from '../helpers/node-test.js';
-import { decideMemoryRestart, type MemoryCheckInput } from '../../src/daemon/memory-limit.js';
+import { decideMemoryRestart, type MemoryCheckInput } from '../../src/daemon/features/memory-limit-policy.js';
 
 const MB = 1024 * 1024;
 

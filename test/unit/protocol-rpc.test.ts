@@ -8,20 +8,32 @@ import type { TestContext } from 'node:test';
 import { z } from 'zod';
 import { type ErrorCode, isShoalError, ShoalError } from '../../src/errors.js';
 import { writeFrame } from '../../src/protocol/framing.js';
+import { defineChannel } from '../../src/protocol/channel.js';
 import { RpcClient } from '../../src/protocol/rpc-client.js';
 import { serveRpc } from '../../src/protocol/rpc-server.js';
 import { describe, it } from '../helpers/node-test.js';
 import { rawClient, socketPath, within } from '../helpers/unix-socket.js';
 
 const VERSION = 1;
-const schemas = {
-  echo: z.object({ text: z.string(), delayMs: z.number().int().min(0).optional() }),
-  notFound: z.object({}),
-  crash: z.object({}),
-  hang: z.object({}),
-  hangUp: z.object({}),
-  withEvent: z.object({}),
+const requests = {
+  echo: {
+    request: z.object({ text: z.string(), delayMs: z.number().int().min(0).optional() }),
+    result: z.object({ text: z.string() }),
+  },
+  notFound: { request: z.object({}), result: z.object({}) },
+  crash: { request: z.object({}), result: z.object({}) },
+  hang: { request: z.object({}), result: z.object({}) },
+  hangUp: { request: z.object({}), result: z.object({}) },
+  withEvent: { request: z.object({}), result: z.object({ done: z.boolean() }) },
 };
+const TestChannel = defineChannel({
+  version: VERSION,
+  unreachable: 'SHOAL_ERR_DAEMON_UNREACHABLE',
+  requests,
+});
+/** The same requests under the next protocol version, as a client of another release speaks them. */
+const NextChannel = defineChannel({ ...TestChannel, version: VERSION + 1 });
+type TestChannel = typeof TestChannel;
 
 interface Served {
   path: string;
@@ -35,31 +47,37 @@ async function serve(t: TestContext): Promise<Served> {
   const problems: Served['problems'] = [];
   const server = await serveRpc({
     socketPath: path,
-    version: VERSION,
-    schemas,
+    channel: TestChannel,
     onProblem: (event, fields) => problems.push({ event, fields }),
-    handle: async (type, payload, socket) => {
-      handled.push(type);
-      switch (type) {
-        case 'echo': {
-          const p = payload as z.infer<typeof schemas.echo>;
-          if (p.delayMs) await new Promise((r) => setTimeout(r, p.delayMs));
-          return { text: p.text };
-        }
-        case 'notFound':
-          throw new ShoalError('SHOAL_ERR_APP_NOT_FOUND', 'No app "ghost".', { app: 'ghost' });
-        case 'crash':
-          throw new Error('handler bug');
-        case 'hang':
-          return new Promise(() => {});
-        case 'hangUp':
-          // The server side goes away in the middle of the request, as a dying daemon does.
-          socket.destroy();
-          return new Promise(() => {});
-        case 'withEvent':
-          writeFrame(socket, { event: 'progress', step: 1 });
-          return { done: true };
-      }
+    handlers: {
+      echo: async (p) => {
+        handled.push('echo');
+        if (p.delayMs) await new Promise((r) => setTimeout(r, p.delayMs));
+        return { text: p.text };
+      },
+      notFound: () => {
+        handled.push('notFound');
+        throw new ShoalError('SHOAL_ERR_APP_NOT_FOUND', 'No app "ghost".', { app: 'ghost' });
+      },
+      crash: () => {
+        handled.push('crash');
+        throw new Error('handler bug');
+      },
+      hang: () => {
+        handled.push('hang');
+        return new Promise<never>(() => {});
+      },
+      hangUp: (_p, socket) => {
+        handled.push('hangUp');
+        // The server side goes away in the middle of the request, as a dying daemon does.
+        (socket as Socket).destroy();
+        return new Promise<never>(() => {});
+      },
+      withEvent: (_p, socket) => {
+        handled.push('withEvent');
+        writeFrame(socket as Socket, { event: 'progress', step: 1 });
+        return { done: true };
+      },
     },
   });
   t.after(() => closeServer(server));
@@ -74,13 +92,9 @@ function closeServer(server: Server): void {
 async function client(
   t: TestContext,
   path: string,
-  opts: { version?: number; onEvent?: (e: unknown) => void; onClose?: () => void } = {},
-): Promise<RpcClient> {
-  const c = await RpcClient.connect(path, {
-    version: opts.version ?? VERSION,
-    peerName: 'the test server',
-    ...opts,
-  });
+  opts: { onEvent?: (e: unknown) => void; onClose?: () => void } = {},
+): Promise<RpcClient<TestChannel>> {
+  const c = await RpcClient.connect(path, { channel: TestChannel, peerName: 'the test server', ...opts });
   t.after(() => c.close());
   return c;
 }
@@ -111,7 +125,7 @@ describe('rpc server and client', () => {
     const texts = ['slow', 'medium', 'fast'];
     const delays = [150, 75, 0];
     const answers = await Promise.all(
-      texts.map((text, i) => c.request<{ text: string }>('echo', { text, delayMs: delays[i] }, 5000)),
+      texts.map((text, i) => c.request('echo', { text, delayMs: delays[i] }, 5000)),
     );
     assert.deepEqual(
       answers.map((a) => a.text),
@@ -122,7 +136,8 @@ describe('rpc server and client', () => {
   it('keeps the envelope when a payload carries fields of the same names', async (t) => {
     const { path, handled } = await serve(t);
     const c = await client(t, path);
-    assert.deepEqual(await c.request('echo', { text: 'x', v: 99, id: 'nope', type: 'crash' }, 5000), {
+    const payload = { text: 'x', v: 99, id: 'nope', type: 'crash' } as { text: string };
+    assert.deepEqual(await c.request('echo', payload, 5000), {
       text: 'x',
     });
     assert.deepEqual(handled, ['echo']);
@@ -163,7 +178,8 @@ describe('rpc server and client', () => {
 
   it('answers a request of another protocol version with SHOAL_ERR_PROTOCOL_VERSION and both versions', async (t) => {
     const { path, handled } = await serve(t);
-    const c = await client(t, path, { version: VERSION + 1 });
+    const c = await RpcClient.connect(path, { channel: NextChannel, peerName: 'the test server' });
+    t.after(() => c.close());
     const err = await rejectsWith(c.request('echo', { text: 'x' }, 5000), 'SHOAL_ERR_PROTOCOL_VERSION');
     assert.deepEqual(err.details, { daemon_protocol: VERSION, client_protocol: VERSION + 1 });
     assert.deepEqual(handled, []);
@@ -171,10 +187,15 @@ describe('rpc server and client', () => {
 
   it('answers an unknown request type, inherited object keys included, with its type named', async (t) => {
     const { path, handled } = await serve(t);
-    const c = await client(t, path);
+    const raw = await rawClient(t, path);
+    let id = 10;
     for (const type of ['format-disk', 'toString', '__proto__', 'constructor']) {
-      const err = await rejectsWith(c.request(type, {}, 5000), 'SHOAL_ERR_PROTOCOL_INVALID');
-      assert.deepEqual(err.details, { type });
+      raw.write(`${JSON.stringify({ v: VERSION, id: ++id, type })}\n`);
+      const answer = await raw.nextAnswer();
+      assert.equal(answer.id, id);
+      const error = answer.error as { code: string; details: unknown };
+      assert.equal(error.code, 'SHOAL_ERR_PROTOCOL_INVALID');
+      assert.deepEqual(error.details, { type });
     }
     assert.deepEqual(handled, []);
   });
@@ -183,7 +204,11 @@ describe('rpc server and client', () => {
     const { path, handled } = await serve(t);
     const c = await client(t, path);
     for (const payload of [{}, { text: 3 }, { text: 'x', delayMs: -1 }]) {
-      const err = await rejectsWith(c.request('echo', payload, 5000), 'SHOAL_ERR_PROTOCOL_INVALID');
+      // Payloads the types forbid: what another client might still send.
+      const err = await rejectsWith(
+        c.request('echo', payload as { text: string }, 5000),
+        'SHOAL_ERR_PROTOCOL_INVALID',
+      );
       assert.deepEqual(err.details, { type: 'echo' });
     }
     assert.deepEqual(handled, []);
@@ -229,7 +254,7 @@ describe('rpc server and client', () => {
       5000,
       rejectsWith(c.request('hangUp', {}, 60_000), 'SHOAL_ERR_DAEMON_UNREACHABLE'),
     );
-    assert.match(err.message, /the test server closed the connection before answering/);
+    assert.match(err.message, /The test server closed the connection before answering/);
     await within(
       'the other pending call to reject',
       5000,
@@ -263,12 +288,12 @@ describe('rpc server and client', () => {
       5000,
       rejectsWith(c.request('echo', { text: 'x' }, 60_000), 'SHOAL_ERR_PROTOCOL_INVALID'),
     );
-    assert.match(err.message, /the test server sent an invalid message/);
+    assert.match(err.message, /The test server sent an invalid message/);
   });
 
   it('fails to connect to a socket nobody serves, with the system code', async (t) => {
     const path = socketPath(t, 'nobody.sock');
-    await assert.rejects(RpcClient.connect(path, { version: VERSION, peerName: 'nobody' }), {
+    await assert.rejects(RpcClient.connect(path, { channel: TestChannel, peerName: 'nobody' }), {
       code: 'ENOENT',
     });
   });

@@ -1,7 +1,7 @@
 // Which paths `watch` follows and which it ignores, as a pure function of the app's settings.
 import assert from 'node:assert/strict';
 import { describe, it } from '../helpers/node-test.js';
-import { globToRegExp, watchRules } from '../../src/daemon/watch-rules.js';
+import { globToRegExp, watchRules } from '../../src/daemon/features/watch-rules.js';
 
 describe('watch rules', () => {
   const rules = watchRules(
