@@ -19,8 +19,11 @@ export type Verdict = { state: 'online' } | { state: 'failed'; reason: string } 
 export function judge(d: ProcessDetail, since: number, now: number): Verdict {
   const exitedSince = d.last_exit !== null && d.last_exit.at >= since;
   if (d.status === 'errored') return { state: 'failed', reason: d.status_reason };
-  // A job that ran and ended cleanly (exit 0 with autorestart off or in stop_exit_codes) did its work.
-  if (exitedSince && d.status === 'stopped' && d.last_exit!.code === 0) return { state: 'online' };
+  // A job that ended the way the app's settings call clean (exit 0, or a code in stop_exit_codes) did its work.
+  const clean =
+    d.last_exit?.code === 0 ||
+    (d.last_exit?.code != null && d.config.stop_exit_codes.includes(d.last_exit.code));
+  if (exitedSince && d.status === 'stopped' && clean) return { state: 'online' };
   if (exitedSince) {
     const e = d.last_exit!;
     const after = e.uptime >= 0 ? ` after ${e.uptime} ms` : '';

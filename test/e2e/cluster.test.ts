@@ -88,6 +88,7 @@ describe('cluster mode', () => {
       fixture('exit-code.js'),
       '--name',
       'crashy',
+      '--no-wait',
       '-i',
       '2',
       '--max-restarts',

@@ -132,9 +132,29 @@ describe('daemon robustness', () => {
     const home = createHome(t);
     const thrower = join(home.dir, 'throw.js');
     writeFileSync(thrower, "setTimeout(() => { throw new Error('boom'); }, 50);");
-    await home.ok(['start', thrower, '--name', 'thrower', '--max-restarts', '3', '--interpreter', 'node']);
-    await home.ok(['start', fixture('print-lines.js'), '--name', 'flood', '--', '100000']);
-    await home.ok(['start', fixture('exit-code.js'), '--name', 'looper', '--max-restarts', '5', '--', '1']);
+    await home.ok([
+      'start',
+      thrower,
+      '--name',
+      'thrower',
+      '--no-wait',
+      '--max-restarts',
+      '3',
+      '--interpreter',
+      'node',
+    ]);
+    await home.ok(['start', fixture('print-lines.js'), '--name', 'flood', '--no-wait', '--', '100000']);
+    await home.ok([
+      'start',
+      fixture('exit-code.js'),
+      '--name',
+      'looper',
+      '--no-wait',
+      '--max-restarts',
+      '5',
+      '--',
+      '1',
+    ]);
     await home.ok(['start', fixture('ignore-signals.js'), '--name', 'stubborn', '--kill-timeout', '300']);
     await waitFor(
       'thrower errored',

@@ -63,7 +63,7 @@ describe('command reference', () => {
 describe('help in docs/cli.md', () => {
   it("shows each command's current --help output", async () => {
     const { refreshedDoc } = await import('../../scripts/cli-help-docs.js');
-    const doc = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
     const blocks = [...doc.matchAll(/^```\nUsage: shoal /gm)].length;
     assert.ok(blocks > 20, `docs/cli.md has the help of each command (${blocks} blocks)`);
     assert.deepEqual(refreshedDoc(doc).changed, [], 'run npm run docs:cli');

@@ -20,7 +20,7 @@ import { isShoalError } from '../../src/errors.js';
 import type { AppConfig } from '../../src/protocol/app-config.js';
 import { createHome, fixture } from '../helpers/shoal.js';
 
-const CONFIGS = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'configs');
+const CONFIGS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'configs');
 const SERVER = join(CONFIGS, 'apps', 'server.js');
 
 /** Parses `shoal start ...argv` with the real table, as the start command does, without running anything. */
@@ -106,7 +106,7 @@ describe('the start flag table', () => {
   });
 
   it('is documented flag by flag in the start section of docs/cli.md', () => {
-    const doc = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
     const section = doc.split('\n## start\n')[1]?.split('\n## ')[0] ?? '';
     for (const s of spellings) {
       const line = new RegExp(`^ {2}${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} {2,}\\S`, 'm');

@@ -25,6 +25,16 @@ describe('listening notices', () => {
     assert.match(notices.get(1)!, /listens on \*:41234, not on \*:3000 like instance 0/);
   });
 
+  it('names both workers when two disagree and neither is the majority', () => {
+    const notices = listeningNotices([
+      worker(0, { listening: ['*:41234'] }),
+      worker(1, { listening: ['*:3000'] }),
+    ]);
+    assert.deepEqual([...notices.keys()], [0, 1]);
+    assert.match(notices.get(0)!, /listens on \*:41234, while instance 1 listens on \*:3000/);
+    assert.match(notices.get(1)!, /listens on \*:3000, while instance 0 listens on \*:41234/);
+  });
+
   it('says nothing when all agree, or when a worker has not listened yet', () => {
     assert.equal(
       listeningNotices([worker(0, { listening: ['*:3000'] }), worker(1, { listening: ['*:3000'] })]).size,

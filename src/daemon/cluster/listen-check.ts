@@ -14,14 +14,28 @@ export function listeningNotices(workers: WorkerSnapshot[]): Map<number, string>
   const groups = new Map<string, WorkerSnapshot[]>();
   for (const w of listening) groups.set(key(w.listening), [...(groups.get(key(w.listening)) ?? []), w]);
   if (groups.size < 2) return notices;
-  // The app's addresses are those of the largest group (ties: the group of the lowest instance).
-  const [main] = [...groups.values()].sort((a, b) => b.length - a.length || a[0]!.instance - b[0]!.instance);
-  const reference = main![0]!;
+  const sorted = [...groups.values()].sort((a, b) => b.length - a.length || a[0]!.instance - b[0]!.instance);
+  const main = sorted[0]!;
+  const why =
+    "it serves nobody on the app's address (a server that moves to another port when its port answers does this in cluster mode)";
+  if (main.length > sorted[1]!.length) {
+    // Most workers agree: the ones that do not are the odd ones out.
+    const reference = main[0]!;
+    for (const w of listening) {
+      if (key(w.listening) === key(reference.listening)) continue;
+      notices.set(
+        w.id,
+        `listens on ${w.listening.join(', ')}, not on ${reference.listening.join(', ')} like instance ${reference.instance}: ${why}`,
+      );
+    }
+    return notices;
+  }
+  // No majority (two workers, one moved): which one serves the intended address cannot be told here.
   for (const w of listening) {
-    if (key(w.listening) === key(reference.listening)) continue;
+    const other = listening.find((o) => key(o.listening) !== key(w.listening))!;
     notices.set(
       w.id,
-      `listens on ${w.listening.join(', ')}, not on ${reference.listening.join(', ')} like instance ${reference.instance}: it serves nobody on the app's address (a server that moves to another port when its port answers does this in cluster mode)`,
+      `listens on ${w.listening.join(', ')}, while instance ${other.instance} listens on ${other.listening.join(', ')}: the workers of an app should listen on the same addresses; one of them ${why.slice(3)}`,
     );
   }
   return notices;
