@@ -17,7 +17,9 @@ export type Verdict = { state: 'online' } | { state: 'failed'; reason: string } 
 
 /** How one process stands, `since` the operation began, at `now`. */
 export function judge(d: ProcessDetail, since: number, now: number): Verdict {
-  const exitedSince = d.last_exit !== null && d.last_exit.at >= since;
+  // An exit the daemon itself asked for (a cron or watch restart meanwhile) is no failure of the app:
+  // the run that replaced it is judged instead.
+  const exitedSince = d.last_exit !== null && d.last_exit.at >= since && !d.last_exit.requested;
   if (d.status === 'errored') return { state: 'failed', reason: d.status_reason };
   // A job that ended the way the app's settings call clean (exit 0, or a code in stop_exit_codes) did its work.
   const clean =
@@ -37,7 +39,9 @@ export function judge(d: ProcessDetail, since: number, now: number): Verdict {
     return { state: 'pending' };
   }
   // Registered but not started (autostart off), or stopped by someone meanwhile: nothing to wait for.
-  if (d.status === 'stopped' && d.pid === null && d.last_exit === null) return { state: 'online' };
+  if (d.status === 'stopped' && d.pid === null && (d.last_exit === null || d.last_exit.requested)) {
+    return { state: 'online' };
+  }
   if (now - since > d.config.listen_timeout + d.config.min_uptime) {
     return {
       state: 'failed',

@@ -15,6 +15,8 @@ export const ExitInfoSchema = z.object({
   reason: z.string(),
   at: z.number(),
   uptime: z.number(),
+  /** True when the exit followed a stop the daemon asked for (stop, restart, reload, watch, cron). */
+  requested: z.boolean().default(false),
 });
 export type ExitInfo = z.infer<typeof ExitInfoSchema>;
 

@@ -229,7 +229,14 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     const t = now();
     const uptime = this.startedAt !== null ? t - this.startedAt : 0;
     const what = exit.spawnError ? `cannot start: ${exit.spawnError}` : describeExit(exit);
-    const info: ExitInfo = { code: exit.code, signal: exit.signal, reason: what, at: t, uptime };
+    const info: ExitInfo = {
+      code: exit.code,
+      signal: exit.signal,
+      reason: what,
+      at: t,
+      uptime,
+      requested: this.status === 'stopping',
+    };
     this.lastExit = info;
     this.exits.push(info);
     if (this.exits.length > RECENT_EXITS) this.exits.shift();

@@ -54,12 +54,13 @@ function detail(over: Partial<ProcessDetail>): ProcessDetail {
   };
 }
 
-const exit = (at: number, code: number | null = 1) => ({
+const exit = (at: number, code: number | null = 1, requested = false) => ({
   code,
   signal: null,
   reason: `exited with code ${code}`,
   at,
   uptime: 40,
+  requested,
 });
 
 describe('start settle', () => {
@@ -90,6 +91,15 @@ describe('start settle', () => {
       'online',
     );
     assert.equal(judge(detail({ status: 'stopped', pid: null }), 1000, 1001).state, 'online');
+  });
+
+  it('judges the new run, not the exit, when the daemon itself restarted the process meanwhile (cron, watch)', () => {
+    const restarted = exit(1500, null, true);
+    assert.equal(judge(detail({ status: 'launching', last_exit: restarted }), 1000, 1600).state, 'pending');
+    assert.equal(judge(detail({ status: 'online', uptime: 1000, last_exit: restarted }), 1000, 2600).state, 'online');
+    assert.equal(judge(detail({ status: 'stopped', pid: null, last_exit: restarted }), 1000, 1600).state, 'online');
+    // The same exit, not asked for, is the app's failure.
+    assert.equal(judge(detail({ status: 'launching', last_exit: exit(1500) }), 1000, 1600).state, 'failed');
   });
 
   it('gives up waiting after listen_timeout and min_uptime', () => {
