@@ -6,8 +6,12 @@ import type { AppConfig } from '../../protocol/app-config.js';
 import type { LogFile } from '../../protocol/control-channel.js';
 import type { Slot, WorkerSnapshot } from '../../protocol/primary-channel.js';
 import type { PrimarySpec } from '../../protocol/primary-spec.js';
-import type { PrimaryInfo, ProcessDetail, ProcessInfo } from '../../protocol/process-info.js';
-import { infoOf } from '../../protocol/process-info.js';
+import {
+  infoOf,
+  type PrimaryInfo,
+  type ProcessDetail,
+  type ProcessInfo,
+} from '../../protocol/process-info.js';
 import { ShoalError } from '../../errors.js';
 import { appFiles } from '../../supervision/app-files.js';
 import { instanceEnv } from '../../supervision/launch-spec.js';
