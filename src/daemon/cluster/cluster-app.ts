@@ -1,17 +1,12 @@
-// A cluster-mode app as the daemon sees it: a facade over the app's own primary process (primary-process.ts),
-// which forks and balances the workers. The daemon keeps the worker slots, the last snapshot of the
-// workers for ls, describe and metrics, and the spec file a later daemon adopts the primary by. When the
-// primary dies, the app's restart policy decides, as it does for any process.
+// A cluster app as the daemon sees it: a facade over the app's primary (primary-process.ts), which forks
+// and balances the workers. The daemon keeps the slots, the last worker snapshot (ls, describe, metrics)
+// and the spec file a later daemon adopts the primary by; when the primary dies, the restart policy decides.
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { LogFile } from '../../protocol/control-channel.js';
 import type { Slot, WorkerSnapshot } from '../../protocol/primary-channel.js';
 import type { PrimarySpec } from '../../protocol/primary-spec.js';
-import {
-  infoOf,
-  type PrimaryInfo,
-  type ProcessDetail,
-  type ProcessInfo,
-} from '../../protocol/process-info.js';
+import type { PrimaryInfo, ProcessDetail, ProcessInfo } from '../../protocol/process-info.js';
+import { infoOf } from '../../protocol/process-info.js';
 import { ShoalError } from '../../errors.js';
 import { appFiles } from '../../supervision/app-files.js';
 import { instanceEnv } from '../../supervision/launch-spec.js';
@@ -250,10 +245,7 @@ export class ClusterApp implements AppRunner {
     };
   }
 
-  /**
-   * The spec file is also how a restarted daemon finds this app again (see recovery/), so it is kept
-   * current: config, base env, slots, restart counts and the primary's identity after every change.
-   */
+  /** How a restarted daemon finds this app again (recovery/): kept current after every change. */
   private writeSpec(): void {
     writeSpecFile(this.files.spec, {
       config: this.config,
