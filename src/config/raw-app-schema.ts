@@ -117,6 +117,10 @@ export const rawAppSchema = z.object({
   treekill: bool.optional(),
   wait_ready: bool.optional(),
   listen_timeout: duration.optional(),
+  hang_timeout: z
+    .union([z.literal(false), duration])
+    .transform((v) => (v === false ? 0 : v))
+    .optional(),
 
   out_file: text.optional(),
   error_file: text.optional(),
@@ -170,6 +174,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   treekill: BOOLEAN,
   wait_ready: BOOLEAN,
   listen_timeout: DURATION,
+  hang_timeout: `${DURATION}, or false to turn hang detection off`,
   out_file: 'a file path',
   error_file: 'a file path',
   log_date_format: 'a dayjs format string',

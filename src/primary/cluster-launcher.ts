@@ -62,6 +62,12 @@ class ClusterChild implements ChildHandle {
     }
   }
 
+  isolate(): void {
+    // The primary's disconnect takes the worker out of every shared handle at once, without waiting for
+    // the worker (which, hung, would never answer).
+    if (this.worker.isConnected()) this.worker.disconnect();
+  }
+
   forceKill(): void {
     const pid = this.pid;
     if (pid === null) return;

@@ -15,7 +15,9 @@ import { serveRpc } from '../protocol/rpc-server.js';
 import { StoreHost } from '../store/store-host.js';
 import { appFiles } from '../supervision/app-files.js';
 import { mayStart } from '../supervision/process-state.js';
+import { signalAll } from '../supervision/process-tree.js';
 import { log } from './primary-log.js';
+import { replaceHungWorker } from './hung-worker.js';
 import { replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -73,6 +75,9 @@ pool.on('message', (proc, message) => {
   if (pid !== null) store.handle({ id: pid, send: (m) => proc.send(m) }, message);
 });
 pool.on('processExit', (pid) => store.removePeer(pid));
+pool.on('hung', (proc, blocked) => {
+  void pool.serialize(() => replaceHungWorker(pool, proc, blocked, spec.home));
+});
 // Runtime stats arrive every few seconds per worker; fold them into the next snapshot.
 const statsTimer = setInterval(pushSnapshot, 2000);
 statsTimer.unref();
@@ -193,6 +198,11 @@ process.on('unhandledRejection', (err) =>
   log('primary.unhandled_rejection', { message: String((err as Error)?.message ?? err) }),
 );
 process.on('SIGHUP', () => {});
+// However the primary ends, no worker outlives it: a healthy one would exit when the channel closes,
+// a hung one never would.
+process.on('exit', () => {
+  for (const p of pool.slots.values()) if (p.pid !== null) signalAll([p.pid], 'SIGKILL');
+});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     void shutdown(`${sig} received`).then(() => exitSoon(0));

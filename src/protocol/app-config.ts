@@ -45,6 +45,8 @@ export const AppConfigSchema = z.object({
 
   wait_ready: z.boolean().default(false),
   listen_timeout: z.number().int().min(0).default(8000),
+  /** A process whose event loop has not answered for this long (ms) is hung and replaced; 0 = off. */
+  hang_timeout: z.number().int().min(0).default(30_000),
 
   out_file: z.string().nullable().default(null),
   error_file: z.string().nullable().default(null),

@@ -33,6 +33,8 @@ export const APP_MESSAGE_TYPES = {
     stats: 'shoal:stats',
     /** A fork-mode process listens on an address (cluster workers are seen listening by their primary). */
     listening: 'shoal:listening',
+    /** Several times per hang_timeout, from the app's event loop: it still answers (hang detection). */
+    beat: 'shoal:beat',
     /** Sent last, so the process exits only once its earlier messages are written. */
     exiting: 'shoal:exiting',
   },
@@ -63,6 +65,7 @@ export const fromApp = {
   ready: () => ({ type: T.fromApp.ready }) as const,
   drained: () => ({ type: T.fromApp.drained }) as const,
   exiting: () => ({ type: T.fromApp.exiting }) as const,
+  beat: () => ({ type: T.fromApp.beat }) as const,
   listening: (address: string) => ({ type: T.fromApp.listening, address }) as const,
   stats: (figures: Omit<StatsMessage, 'type'>): StatsMessage => ({ type: T.fromApp.stats, ...figures }),
 };
@@ -79,6 +82,11 @@ export function isDrainMessage(message: unknown): message is DrainMessage {
 
 export const isDrainedAck = (message: unknown): boolean => typeOf(message) === T.toApp.drainedAck;
 export const isDrained = (message: unknown): boolean => typeOf(message) === T.fromApp.drained;
+/** A message that proves the app's event loop ran: its heartbeat, or its stats report. */
+export const isBeat = (message: unknown): boolean => {
+  const type = typeOf(message);
+  return type === T.fromApp.beat || type === T.fromApp.stats;
+};
 /** Only the type is checked: the supervisor validates the figures before keeping them. */
 export const isStatsMessage = (message: unknown): boolean => typeOf(message) === T.fromApp.stats;
 

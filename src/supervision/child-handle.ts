@@ -26,6 +26,8 @@ export interface ChildHandle {
   requestStop(signal: NodeJS.Signals, viaMessage: boolean): void;
   /** Ends the process and everything it started, now. */
   forceKill(): void;
+  /** Stops handing the process new connections while it runs on (cluster workers: out of the balancing). */
+  isolate?(): void;
 }
 
 export type Launcher = () => ChildHandle;
