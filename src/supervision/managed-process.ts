@@ -11,7 +11,7 @@ import { now } from './clock.js';
 import type { ManagedProcessEvents } from './process-events.js';
 import { attachOutput, type OutputFiles } from './process-output.js';
 import { canTransition, IllegalTransitionError, mayStart, type ProcessStatus } from './process-state.js';
-import { decideRestart, exitRecord, type RestartHistory } from './restart-policy.js';
+import { decideRestart, exitRecord, killedFromOutside, type RestartHistory } from './restart-policy.js';
 
 const RECENT_STDERR_LINES = 20;
 const RECENT_EXITS = 10;
@@ -255,10 +255,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     }
 
     // Served: listened or sent its ready signal (a fork process counts as online once spawned, not as served).
-    const served = this.confirmedBy !== null;
+    const mayServe = this.confirmedBy !== null || killedFromOutside(exit.signal);
     const decision = decideRestart(
       this.app,
-      { code: exit.code, signal: exit.signal, uptime, served },
+      { code: exit.code, signal: exit.signal, uptime, mayServe },
       this.history,
     );
     if (decision.action === 'stop') {

@@ -21,8 +21,11 @@ export interface ExitFacts {
   uptime: number;
   /** What happened, when the code and signal do not say it ("did not start: ..."). */
   why?: string;
-  /** True when the run proved it could serve (it listened or sent its ready signal). */
-  served?: boolean;
+  /**
+   * True when the run does not show that the process cannot start: it served (listened or sent its
+   * ready signal), or something outside killed it before it could (see killedFromOutside).
+   */
+  mayServe?: boolean;
 }
 
 export interface RestartHistory {
@@ -49,6 +52,17 @@ export type RestartDecision =
   | { action: 'stop'; reason: string }
   | { action: 'give-up'; reason: string }
   | { action: 'restart'; delay: number; reason: string; history: RestartHistory };
+
+/** Signals a process raises against itself when it fails (a native crash, abort()), not sent from outside. */
+const SELF_INFLICTED = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGSYS', 'SIGTRAP']);
+
+/**
+ * A run ended by a signal from outside (SIGKILL, SIGTERM, ...) says nothing about whether the process
+ * can start: one killed at birth again and again would serve if left alone.
+ */
+export function killedFromOutside(signal: string | null): boolean {
+  return signal !== null && !SELF_INFLICTED.has(signal);
+}
 
 /** What `describe` keeps of one exit; `requested` when the supervisor had asked the process to stop. */
 export function exitRecord(
@@ -85,7 +99,7 @@ export function decideRestart(
   const unstableRestarts = unstable ? history.unstableRestarts + 1 : 0;
   // Only runs that never served count towards giving up: a process that starts and serves but keeps
   // being killed could serve again at any moment, while one that cannot start at all never will.
-  const unservedRestarts = unstable && !exit.served ? (history.unservedRestarts ?? 0) + 1 : 0;
+  const unservedRestarts = unstable && !exit.mayServe ? (history.unservedRestarts ?? 0) + 1 : 0;
   if (unservedRestarts > settings.max_restarts) {
     return {
       action: 'give-up',

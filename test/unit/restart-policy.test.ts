@@ -4,6 +4,7 @@ import { describe, it } from '../helpers/node-test.js';
 import { ExitCodes } from '../../src/exit-codes.js';
 import {
   decideRestart,
+  killedFromOutside,
   type RestartHistory,
   type RestartSettings,
 } from '../../src/supervision/restart-policy.js';
@@ -59,7 +60,7 @@ describe('restart policy', () => {
   it('never gives up on short runs that served, and gives up on the first streak that never serves', () => {
     let history: RestartHistory = fresh;
     for (let i = 1; i <= 20; i++) {
-      const d = decideRestart(base, { code: null, signal: 'SIGKILL', uptime: 150, served: true }, history);
+      const d = decideRestart(base, { code: null, signal: 'SIGKILL', uptime: 150, mayServe: true }, history);
       assert.equal(d.action, 'restart', `killed run ${i} that had served`);
       if (d.action === 'restart') history = d.history;
     }
@@ -72,6 +73,13 @@ describe('restart policy', () => {
     const last = decideRestart(base, { code: 1, signal: null, uptime: 50 }, history);
     assert.equal(last.action, 'give-up');
     assert.match(last.reason, /3 restarts in a row .* without ever serving/);
+  });
+
+  it('tells a kill from outside from a crash the process raised itself', () => {
+    for (const sig of ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'])
+      assert.equal(killedFromOutside(sig), true, sig);
+    for (const sig of ['SIGSEGV', 'SIGABRT', 'SIGBUS']) assert.equal(killedFromOutside(sig), false, sig);
+    assert.equal(killedFromOutside(null), false);
   });
 
   it('backs a crash loop off by itself, doubling from 0 to a 1 s cap, when the app sets no delay', () => {
