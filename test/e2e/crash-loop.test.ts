@@ -68,6 +68,7 @@ describe('crash loops', () => {
       intervalMs: 20,
     });
     const servedAfterMs = Date.now() - stoppedAt;
+    t.diagnostic(`${kills} kills; served again ${servedAfterMs} ms after the kills stopped`);
     assert.ok(servedAfterMs < 2000, `served again ${servedAfterMs} ms after the kills stopped`);
     const list = await home.list();
     assert.equal(list.length, 2);
