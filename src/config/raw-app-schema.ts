@@ -121,6 +121,16 @@ export const rawAppSchema = z.object({
     .union([z.literal(false), duration])
     .transform((v) => (v === false ? 0 : v))
     .optional(),
+  health_check: z
+    .object({
+      path: z.string().regex(/^\/[^\s]*$/),
+      port: z.number().int().min(1).max(65_535).optional(),
+      interval: duration.optional(),
+      timeout: duration.optional(),
+      failures: z.number().int().min(1).max(100).optional(),
+    })
+    .strict()
+    .optional(),
 
   out_file: text.optional(),
   error_file: text.optional(),
@@ -175,6 +185,8 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   wait_ready: BOOLEAN,
   listen_timeout: DURATION,
   hang_timeout: `${DURATION}, or false to turn hang detection off`,
+  health_check:
+    '{ path: "/healthz", port?: 1-65535, interval?: duration, timeout?: duration, failures?: 1-100 }',
   out_file: 'a file path',
   error_file: 'a file path',
   log_date_format: 'a dayjs format string',

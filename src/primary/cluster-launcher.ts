@@ -1,6 +1,7 @@
 // Forks one cluster worker and presents it as a ChildHandle. Stopping a worker asks it to drain over IPC
 // (the injected preload does the work); the kill timer in ManagedProcess is the backstop.
 import cluster, { type Worker } from 'node:cluster';
+import type { Socket } from 'node:net';
 import { toApp } from '../protocol/app-messages.js';
 import { formatAddress } from '../protocol/listen-address.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
@@ -45,6 +46,11 @@ class ClusterChild implements ChildHandle {
 
   send(message: unknown): void {
     if (this.worker.isConnected()) this.worker.send(message as object, undefined, () => {});
+  }
+
+  sendSocket(message: unknown, socket: Socket, done: (err: Error | null) => void): void {
+    if (!this.worker.isConnected()) return done(new Error('the worker is not connected'));
+    this.worker.send(message as object, socket, (err) => done(err ?? null));
   }
 
   onListening(listener: (address: string) => void): void {

@@ -18,7 +18,7 @@ import { mayStart } from '../supervision/process-state.js';
 import { signalAll } from '../supervision/process-tree.js';
 import { log } from './primary-log.js';
 import { replaceHungWorker } from './hung-worker.js';
-import { replaceWorker, rollingReload } from './reload.js';
+import { replaceUnhealthy, replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
 
 const specPath = process.env.SHOAL_PRIMARY_SPEC;
@@ -67,16 +67,20 @@ const store = new StoreHost({
 });
 pool.on('message', (proc, message) => {
   if (isDrained(message)) {
-    proc.send(toApp.drainedAck());
+    proc.handle?.send?.(toApp.drainedAck());
     return;
   }
   // Peers are keyed by pid: during a reload the old and the new worker of a slot share the slot's id.
   const pid = proc.pid;
-  if (pid !== null) store.handle({ id: pid, send: (m) => proc.send(m) }, message);
+  if (pid !== null) store.handle({ id: pid, send: (m) => proc.handle?.send?.(m) }, message);
 });
 pool.on('processExit', (pid) => store.removePeer(pid));
 pool.on('hung', (proc, blocked) => {
   void pool.serialize(() => replaceHungWorker(pool, proc, blocked, spec.home));
+});
+pool.on('unhealthy', (proc, reason) => {
+  log('worker.unhealthy', { app: pool.app.name, instance: proc.instance, pid: proc.pid, reason });
+  void pool.serialize(() => replaceUnhealthy(pool, proc, reason));
 });
 // Runtime stats arrive every few seconds per worker; fold them into the next snapshot.
 const statsTimer = setInterval(pushSnapshot, 2000);

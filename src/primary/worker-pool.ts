@@ -9,6 +9,7 @@ import { instanceEnv, nodeExecArgs } from '../supervision/launch-spec.js';
 import { LogFileRegistry } from '../supervision/log-file-registry.js';
 import { logPath } from '../supervision/log-paths.js';
 import { timestampFormatFor } from '../supervision/log-sink.js';
+import { watchHealth } from '../supervision/health-monitor.js';
 import { watchHeartbeat } from '../supervision/heartbeat.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
 import { stateOf } from '../supervision/process-view.js';
@@ -33,6 +34,8 @@ export class WorkerPool extends EventEmitter<{
   processExit: [number];
   /** A worker's event loop has not answered for hang_timeout (supervision/heartbeat.ts). */
   hung: [ManagedProcess, number];
+  /** A worker failed health_check.failures probes in a row (supervision/health-monitor.ts). */
+  unhealthy: [ManagedProcess, string];
 }> {
   app: AppConfig;
   cliEnv: Record<string, string>;
@@ -100,10 +103,12 @@ export class WorkerPool extends EventEmitter<{
     proc.on('exit', ({ pid }) => {
       if (pid !== null) this.emit('processExit', pid);
     });
-    this.unwatch.set(
-      proc,
-      watchHeartbeat(proc, (blocked) => this.emit('hung', proc, blocked)),
-    );
+    const unwatchBeat = watchHeartbeat(proc, (blocked) => this.emit('hung', proc, blocked));
+    const unwatchHealth = watchHealth(proc, (reason) => this.emit('unhealthy', proc, reason));
+    this.unwatch.set(proc, () => {
+      unwatchBeat();
+      unwatchHealth();
+    });
     return proc;
   }
 

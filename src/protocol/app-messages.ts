@@ -16,6 +16,12 @@ export const APP_MESSAGE_TYPES = {
     drainedAck: 'shoal:drained-ack',
     /** PM2's shutdown_with_message: the app stops itself on this string. */
     shutdown: 'shutdown',
+    /**
+     * Comes with a socket: a health probe's connection, to be served by the app's HTTP server that
+     * listens on `port` (or its first one). Cluster workers share their port, so a probe sent to the
+     * port could reach any worker; a socket handed to one worker reaches that one.
+     */
+    probe: 'shoal:probe',
   },
   fromApp: {
     /** Ready to serve (the runtime's ready()). */
@@ -59,6 +65,7 @@ export const toApp = {
   }),
   drainedAck: () => ({ type: T.toApp.drainedAck }) as const,
   shutdown: () => T.toApp.shutdown,
+  probe: (port: number | null) => ({ type: T.toApp.probe, port }) as const,
 };
 
 export const fromApp = {
@@ -78,6 +85,13 @@ export function isDrainMessage(message: unknown): message is DrainMessage {
   return (
     typeOf(message) === T.toApp.drain && typeof (message as { timeout_ms?: unknown }).timeout_ms === 'number'
   );
+}
+
+/** The port of a probe message (null: the app's first server), or undefined when it is not one. */
+export function probePort(message: unknown): number | null | undefined {
+  if (typeOf(message) !== T.toApp.probe) return undefined;
+  const port = (message as { port?: unknown }).port;
+  return typeof port === 'number' ? port : null;
 }
 
 export const isDrainedAck = (message: unknown): boolean => typeOf(message) === T.toApp.drainedAck;

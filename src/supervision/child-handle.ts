@@ -1,5 +1,6 @@
 // What a supervisor needs from one running OS process, whoever spawned it (child_process in the
 // daemon for fork mode, cluster.fork in a primary for cluster mode).
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
 export interface ExitEvent {
@@ -17,6 +18,8 @@ export interface ChildHandle {
   onMessage(listener: (message: unknown) => void): void;
   /** Sends a message over the IPC channel, if there is one. */
   send?(message: unknown): void;
+  /** Sends a message with a socket over the IPC channel; the callback hears whether it went. */
+  sendSocket?(message: unknown, socket: Socket, done: (err: Error | null) => void): void;
   /**
    * Present when the process can report that it listens (cluster workers): readiness without app changes.
    * The listener gets the address: "host:port" ("*:3000" for every interface) or a pipe's path.

@@ -66,6 +66,11 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     return this.child?.pid ?? null;
   }
 
+  /** The running OS process, to send it messages; null between runs. */
+  get handle(): ChildHandle | null {
+    return this.child;
+  }
+
   get unstableRestarts(): number {
     return this.history.unstableRestarts;
   }
@@ -76,13 +81,6 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.clearRestartTimer();
     this.history = { unstableRestarts: 0, backoffStep: 0 };
     this.launch(reason);
-  }
-
-  /** Sends a message to the running process over IPC; false when there is no process or channel. */
-  send(message: unknown): boolean {
-    if (!this.child?.send) return false;
-    this.child.send(message);
-    return true;
   }
 
   /** Resolves once the process is ready, its listen_timeout passed, or it exited first. */

@@ -6,6 +6,7 @@ import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/pro
 import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
+import { watchHealth } from '../../supervision/health-monitor.js';
 import { hungReason, reportWritten, watchHeartbeat } from '../../supervision/heartbeat.js';
 import {
   hangReportPath,
@@ -171,15 +172,20 @@ export class ForkApp implements AppRunner {
       const pid = proc.pid;
       // The store host (and its timers) exists only once the app actually uses the store.
       if (pid !== null && isStoreMessage(m))
-        this.storeHost().handle({ id: pid, send: (x) => proc.send(x) }, m);
+        this.storeHost().handle({ id: pid, send: (x) => proc.handle?.send?.(x) }, m);
     });
     proc.on('exit', ({ pid }) => {
       if (pid !== null) this.store?.removePeer(pid);
     });
-    this.unwatch.set(
-      proc,
-      watchHeartbeat(proc, (blocked) => void this.restartHung(proc, who, blocked)),
-    );
+    const unwatchBeat = watchHeartbeat(proc, (blocked) => void this.restartHung(proc, who, blocked));
+    const unwatchHealth = watchHealth(proc, (reason) => {
+      log('process.unhealthy', { app: this.name, id: proc.id, pid: proc.pid, reason });
+      void proc.restart(reason, this.config);
+    });
+    this.unwatch.set(proc, () => {
+      unwatchBeat();
+      unwatchHealth();
+    });
     return proc;
   }
 
