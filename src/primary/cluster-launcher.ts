@@ -49,7 +49,10 @@ class ClusterChild implements ChildHandle {
   }
 
   sendSocket(message: unknown, socket: Socket, done: (err: Error | null) => void): void {
-    if (!this.worker.isConnected()) return done(new Error('the worker is not connected'));
+    if (!this.worker.isConnected()) {
+      done(new Error('the worker is not connected'));
+      return;
+    }
     this.worker.send(message as object, socket, (err) => done(err ?? null));
   }
 

@@ -58,7 +58,10 @@ class ForkChild implements ChildHandle {
   }
 
   sendSocket(message: unknown, socket: Socket, done: (err: Error | null) => void): void {
-    if (!this.proc.connected) return done(new Error('the process has no IPC channel'));
+    if (!this.proc.connected) {
+      done(new Error('the process has no IPC channel'));
+      return;
+    }
     this.proc.send(message as object, socket, (err) => done(err ?? null));
   }
 
