@@ -131,6 +131,8 @@ export const rawAppSchema = z.object({
     })
     .strict()
     .optional(),
+  balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).optional(),
+  sticky: bool.optional(),
 
   out_file: text.optional(),
   error_file: text.optional(),
@@ -185,6 +187,8 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   wait_ready: BOOLEAN,
   listen_timeout: DURATION,
   hang_timeout: `${DURATION}, or false to turn hang detection off`,
+  balancer: '"round-robin", "ip-hash", "least-connections" or "kernel"',
+  sticky: `${BOOLEAN} (true is balancer "ip-hash")`,
   health_check:
     '{ path: "/healthz", port?: 1-65535, interval?: duration, timeout?: duration, failures?: 1-100 }',
   out_file: 'a file path',

@@ -34,6 +34,9 @@ const spec = PrimarySpecSchema.parse(JSON.parse(readFileSync(specPath, 'utf8')))
 process.title = `shoal primary ${spec.app.name}`;
 if (!cluster.isPrimary) throw new Error('the primary must not run as a cluster worker');
 
+// Frozen by node:cluster at its first setup: a balancer change takes effect when the primary starts anew.
+// "kernel": every worker accepts from the shared listening socket itself; the primary is off the path.
+if (spec.app.balancer === 'kernel') cluster.schedulingPolicy = cluster.SCHED_NONE;
 const pool = new WorkerPool({
   app: spec.app,
   cliEnv: spec.cli_env,

@@ -47,6 +47,8 @@ export const AppConfigSchema = z.object({
   listen_timeout: z.number().int().min(0).default(8000),
   /** A process whose event loop has not answered for this long (ms) is hung and replaced; 0 = off. */
   hang_timeout: z.number().int().min(0).default(30_000),
+  /** How a cluster app's connections are spread over its workers (docs/cluster.md, "Balancing"). */
+  balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).default('round-robin'),
   /** An HTTP probe of each process; failing `failures` in a row gets it replaced. Null = no probe. */
   health_check: z
     .object({

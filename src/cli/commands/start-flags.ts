@@ -74,6 +74,11 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   },
   wait_ready: { flags: '--wait-ready', help: 'wait for the app to signal ready' },
   listen_timeout: { flags: '--listen-timeout <ms>', help: 'how long to wait for ready/listening' },
+  balancer: {
+    flags: '--balancer <kind>',
+    help: 'cluster balancing: round-robin, ip-hash, least-connections or kernel',
+  },
+  sticky: { flags: '--sticky', help: 'alias of --balancer ip-hash' },
   hang_timeout: {
     flags: '--hang-timeout <ms>',
     help: 'replace a process whose event loop is blocked this long (default 30s; 0 = off)',
