@@ -48,12 +48,12 @@ class ClusterChild implements ChildHandle {
     if (this.worker.isConnected()) this.worker.send(message as object, undefined, () => {});
   }
 
-  sendSocket(message: unknown, socket: Socket, done: (err: Error | null) => void): void {
+  sendSocket(message: unknown, socket: Socket | object, done: (err: Error | null) => void): void {
     if (!this.worker.isConnected()) {
       done(new Error('the worker is not connected'));
       return;
     }
-    this.worker.send(message as object, socket, (err) => done(err ?? null));
+    this.worker.send(message as object, socket as Socket, (err) => done(err ?? null));
   }
 
   onListening(listener: (address: string) => void): void {

@@ -17,6 +17,7 @@ import { appFiles } from '../supervision/app-files.js';
 import { mayStart } from '../supervision/process-state.js';
 import { signalAll } from '../supervision/process-tree.js';
 import { log } from './primary-log.js';
+import { ConnectionBalancer } from './connection-balancer.js';
 import { replaceHungWorker } from './hung-worker.js';
 import { replaceUnhealthy, replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
@@ -69,6 +70,7 @@ const store = new StoreHost({
   log,
 });
 pool.on('message', (proc, message) => {
+  if (balancer?.handle(proc, message)) return;
   if (isDrained(message)) {
     proc.handle?.send?.(toApp.drainedAck());
     return;
@@ -77,7 +79,15 @@ pool.on('message', (proc, message) => {
   const pid = proc.pid;
   if (pid !== null) store.handle({ id: pid, send: (m) => proc.handle?.send?.(m) }, message);
 });
-pool.on('processExit', (pid) => store.removePeer(pid));
+// Balancer "ip-hash" and "least-connections": connections go through the primary's own distribution.
+const balancer =
+  spec.app.balancer === 'ip-hash' || spec.app.balancer === 'least-connections'
+    ? new ConnectionBalancer(pool, spec.app.balancer)
+    : null;
+pool.on('processExit', (pid) => {
+  store.removePeer(pid);
+  balancer?.workerExited(pid);
+});
 pool.on('hung', (proc, blocked) => {
   void pool.serialize(() => replaceHungWorker(pool, proc, blocked, spec.home));
 });
@@ -103,6 +113,7 @@ async function shutdown(why: string): Promise<number> {
   const procs = [...pool.slots.values()];
   await Promise.all(procs.map((p) => pool.retire(p, why)));
   pool.slots.clear();
+  balancer?.close();
   await pool.closeFiles();
   await store.close();
   return procs.length;

@@ -18,8 +18,11 @@ export interface ChildHandle {
   onMessage(listener: (message: unknown) => void): void;
   /** Sends a message over the IPC channel, if there is one. */
   send?(message: unknown): void;
-  /** Sends a message with a socket over the IPC channel; the callback hears whether it went. */
-  sendSocket?(message: unknown, socket: Socket, done: (err: Error | null) => void): void;
+  /**
+   * Sends a message with a socket (a net.Socket, or a raw TCP handle the sender keeps open) over the
+   * IPC channel; the callback hears whether it went.
+   */
+  sendSocket?(message: unknown, socket: Socket | object, done: (err: Error | null) => void): void;
   /**
    * Present when the process can report that it listens (cluster workers): readiness without app changes.
    * The listener gets the address: "host:port" ("*:3000" for every interface) or a pipe's path.

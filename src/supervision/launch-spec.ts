@@ -55,6 +55,7 @@ export function shoalVariables(app: AppConfig, who: InstanceIdentity): Record<st
     SHOAL_EXEC_MODE: app.exec_mode,
     SHOAL_KILL_TIMEOUT_MS: String(app.kill_timeout),
     SHOAL_HANG_TIMEOUT_MS: String(app.hang_timeout),
+    SHOAL_BALANCER: app.balancer,
     SHOAL_HANG_REPORT_PREFIX: hangReportPrefix(app, who),
     [app.instance_var]: String(who.instance),
     ...runtimeVariables(app, who.home),

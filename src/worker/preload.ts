@@ -7,6 +7,7 @@ import { destroyRemainingSockets, drainServers } from './drain.js';
 import { installPreloadHook } from './hook-install.js';
 import { installServerTracking, servers } from './server-tracker.js';
 import { startHangWatchdog } from './hang-watchdog.js';
+import { installOwnBalancing } from './own-balancing.js';
 import { installProbeLink } from './probe-link.js';
 import { startStatsReporter } from './stats-reporter.js';
 
@@ -20,6 +21,7 @@ installServerTracking(
 startStatsReporter(hook, Number(process.env.SHOAL_STATS_INTERVAL_MS ?? 2000));
 startHangWatchdog();
 installProbeLink();
+installOwnBalancing();
 
 /** Time kept in reserve before the supervisor's SIGKILL, to exit on our own terms. */
 const EXIT_MARGIN_MS = 100;

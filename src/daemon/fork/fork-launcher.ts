@@ -57,12 +57,12 @@ class ForkChild implements ChildHandle {
     else this.exitListeners.push(listener);
   }
 
-  sendSocket(message: unknown, socket: Socket, done: (err: Error | null) => void): void {
+  sendSocket(message: unknown, socket: Socket | object, done: (err: Error | null) => void): void {
     if (!this.proc.connected) {
       done(new Error('the process has no IPC channel'));
       return;
     }
-    this.proc.send(message as object, socket, (err) => done(err ?? null));
+    this.proc.send(message as object, socket as Socket, (err) => done(err ?? null));
   }
 
   send(message: unknown): void {
