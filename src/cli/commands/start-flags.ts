@@ -78,7 +78,6 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
     flags: '--balancer <kind>',
     help: 'cluster balancing: round-robin, ip-hash, least-connections or kernel',
   },
-  sticky: { flags: '--sticky', help: 'alias of --balancer ip-hash' },
   hang_timeout: {
     flags: '--hang-timeout <ms>',
     help: 'replace a process whose event loop is blocked this long (default 30s; 0 = off)',
