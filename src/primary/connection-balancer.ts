@@ -178,7 +178,10 @@ export class ConnectionBalancer {
     this.open.set(target.pid, (this.open.get(target.pid) ?? 0) + 1);
     const raw = (socket as unknown as { _handle: object })._handle;
     const child = target.proc.handle;
-    if (!child?.sendSocket) return this.failed(id);
+    if (!child?.sendSocket) {
+      this.failed(id);
+      return;
+    }
     child.sendSocket(balancerMessage.conn(key, id), raw, (err) => {
       if (err) this.failed(id);
     });
