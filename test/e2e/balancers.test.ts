@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { describe, it } from '../helpers/node-test.js';
+import { startLoad } from '../helpers/load.js';
 import { createHome, fixture, freePort, type ShoalHome, waitFor } from '../helpers/shoal.js';
 
 /** An HTTP/1.1 keep-alive connection left open after one answer; resolves with the answering pid. */
@@ -56,6 +57,24 @@ function listenersOf(port: number, pids: number[]): number[] {
   );
 }
 
+/** Sockets of `pid` in CLOSE_WAIT: the client hung up and the process never closed its end. */
+function closeWaitSockets(pid: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[3] === '08' && inodes.has(f[9]!)).length;
+}
+
 describe('balancers', () => {
   it('least-connections: new connections go to the worker with the fewest open ones', async (t) => {
     const home = createHome(t);
@@ -85,6 +104,40 @@ describe('balancers', () => {
     for (let i = 0; i < 2; i++) held.push(await heldConnection(port));
     assert.equal(on(first), 3, 'the next connections all went to the emptied worker');
     assert.equal(on(workers[1]!.pid!), 3);
+  });
+
+  it('least-connections: a connection handed to a dying worker is not left open in the primary', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    await startHello(home, port, 'least-connections');
+    const [d] = await home.describe('web');
+    const primary = d!.primary!.pid!;
+    const load = startLoad({ port, clients: 8, keepAlive: false, maxDurationMs: 20_000, timeoutMs: 3000 });
+    await load.waitForResponses(50);
+    let kills = 0;
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      const [victim] = readFileSync(`/proc/${primary}/task/${primary}/children`, 'utf8').trim().split(/\s+/);
+      if (victim) {
+        try {
+          process.kill(Number(victim), 'SIGKILL');
+          kills += 1;
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200)); // the kill rate is the point
+    }
+    const result = await load.stop();
+    assert.ok(kills >= 10, `${kills} kills`);
+    assert.ok(result.ok > 0);
+    // Whatever was in flight when the kills stopped is handed on or closed within the primary's grace.
+    await waitFor('no socket left in CLOSE_WAIT in the primary', () => closeWaitSockets(primary) === 0, {
+      timeoutMs: 10_000,
+    });
+    t.diagnostic(
+      `${kills} kills, ${result.ok} answered, ${result.failed} failed (${JSON.stringify(result.errors)})`,
+    );
   });
 
   it('kernel: every worker holds the listening socket; with round-robin only the primary does', async (t) => {
