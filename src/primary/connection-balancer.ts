@@ -138,10 +138,21 @@ export class ConnectionBalancer {
     const l = this.listeners.get(key);
     if (!l) return;
     l.members = l.members.filter((m) => !which(m));
-    if (l.members.length > 0 || l.idleTimer) return;
-    // Every worker gone: restarting ones come back within the grace; otherwise the port is let go.
+    if (l.members.length === 0 && !l.idleTimer) this.closeWhenIdle(key, l);
+  }
+
+  /**
+   * Every worker gone: while any is restarting the port stays open and connections wait for it (up to
+   * NO_WORKER_GRACE_MS each); once none is meant to run (the app is stopped), the port is let go.
+   */
+  private closeWhenIdle(key: string, l: Listener): void {
     l.idleTimer = setTimeout(() => {
+      l.idleTimer = null;
       if (l.members.length > 0) return;
+      const restarting = [...this.pool.slots.values()].some(
+        (p) => p.status === 'launching' || p.status === 'online',
+      );
+      if (restarting) return this.closeWhenIdle(key, l);
       this.shut(l);
       this.listeners.delete(key);
     }, NO_WORKER_GRACE_MS);
