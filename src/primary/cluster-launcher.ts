@@ -1,6 +1,7 @@
 // Forks one cluster worker and presents it as a ChildHandle. Stopping a worker asks it to drain over IPC
 // (the injected preload does the work); the kill timer in ManagedProcess is the backstop.
 import cluster, { type Worker } from 'node:cluster';
+import type { Socket } from 'node:net';
 import { toApp } from '../protocol/app-messages.js';
 import { formatAddress } from '../protocol/listen-address.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
@@ -47,6 +48,14 @@ class ClusterChild implements ChildHandle {
     if (this.worker.isConnected()) this.worker.send(message as object, undefined, () => {});
   }
 
+  sendSocket(message: unknown, socket: Socket | object, done: (err: Error | null) => void): void {
+    if (!this.worker.isConnected()) {
+      done(new Error('the worker is not connected'));
+      return;
+    }
+    this.worker.send(message as object, socket as Socket, (err) => done(err ?? null));
+  }
+
   onListening(listener: (address: string) => void): void {
     this.worker.on('listening', (addr) => listener(formatAddress(addr)));
   }
@@ -60,6 +69,12 @@ class ClusterChild implements ChildHandle {
     } else if (pid !== null) {
       signalAll([pid], signal);
     }
+  }
+
+  isolate(): void {
+    // The primary's disconnect takes the worker out of every shared handle at once, without waiting for
+    // the worker (which, hung, would never answer).
+    if (this.worker.isConnected()) this.worker.disconnect();
   }
 
   forceKill(): void {

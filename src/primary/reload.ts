@@ -3,6 +3,7 @@
 // signal with wait_ready), and only then drain the old one. A replacement that fails stops the reload
 // and leaves the old workers serving.
 import { ShoalError } from '../errors.js';
+import { firstGoodProbe } from '../supervision/health-monitor.js';
 import type { ManagedProcess } from '../supervision/managed-process.js';
 import { log } from './primary-log.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -92,6 +93,14 @@ async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string
     await pool.retire(fresh, 'reload aborted');
     throw err;
   }
+  // With a health check, ready also means the first good probe.
+  const unhealthy = await firstGoodProbe(fresh, pool.app.listen_timeout);
+  if (unhealthy !== null) {
+    const why = `did not pass its health check (GET ${pool.app.health_check!.path}: ${unhealthy}) within listen_timeout (${pool.app.listen_timeout} ms)`;
+    const err = reloadFailed(pool, old, fresh, why, 'unhealthy');
+    await pool.retire(fresh, 'reload aborted');
+    throw err;
+  }
   pool.slots.set(old.id, fresh);
   pool.emit('changed');
   // The old worker stops getting connections as soon as its servers close (the preload does it on drain).
@@ -107,6 +116,23 @@ export async function rollingReload(pool: WorkerPool, reason: string): Promise<s
     await replaceSlot(pool, old, reason);
   }
   return [`${pool.app.name}: reloaded ${olds.length} worker(s) one by one in ${Date.now() - started} ms`];
+}
+
+/**
+ * A worker that failed its health checks: replaced like in a reload (the new one ready first), or, when
+ * no replacement gets ready, restarted in place.
+ */
+export async function replaceUnhealthy(
+  pool: WorkerPool,
+  proc: ManagedProcess,
+  reason: string,
+): Promise<void> {
+  if (pool.slots.get(proc.id) !== proc) return;
+  try {
+    await replaceSlot(pool, proc, reason);
+  } catch {
+    if (pool.slots.get(proc.id) === proc) await proc.restart(reason, pool.app);
+  }
 }
 
 export async function replaceWorker(pool: WorkerPool, id: number, reason: string): Promise<void> {

@@ -45,6 +45,21 @@ export const AppConfigSchema = z.object({
 
   wait_ready: z.boolean().default(false),
   listen_timeout: z.number().int().min(0).default(8000),
+  /** A process whose event loop has not answered for this long (ms) is hung and replaced; 0 = off. */
+  hang_timeout: z.number().int().min(0).default(30_000),
+  /** How a cluster app's connections are spread over its workers (docs/cluster.md, "Balancing"). */
+  balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).default('round-robin'),
+  /** An HTTP probe of each process; failing `failures` in a row gets it replaced. Null = no probe. */
+  health_check: z
+    .object({
+      path: z.string(),
+      port: z.number().int().nullable().default(null),
+      interval: z.number().int().min(1).default(5000),
+      timeout: z.number().int().min(1).default(2000),
+      failures: z.number().int().min(1).default(3),
+    })
+    .nullable()
+    .default(null),
 
   out_file: z.string().nullable().default(null),
   error_file: z.string().nullable().default(null),

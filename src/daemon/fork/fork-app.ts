@@ -6,7 +6,14 @@ import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/pro
 import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
-import { launchSpec } from '../../supervision/launch-spec.js';
+import { watchHealth } from '../../supervision/health-monitor.js';
+import { hungReason, reportWritten, watchHeartbeat } from '../../supervision/heartbeat.js';
+import {
+  hangReportPath,
+  hangReportPrefix,
+  type InstanceIdentity,
+  launchSpec,
+} from '../../supervision/launch-spec.js';
 import { LogFileRegistry } from '../../supervision/log-file-registry.js';
 import { appLogFiles, logPath } from '../../supervision/log-paths.js';
 import { timestampFormatFor } from '../../supervision/log-sink.js';
@@ -24,6 +31,7 @@ export class ForkApp implements AppRunner {
   private readonly files = new LogFileRegistry();
   /** The app's embedded shared store: in fork mode the daemon hosts it (a cluster app's primary does). */
   private store: StoreHost | null = null;
+  private readonly unwatch = new Map<ManagedProcess, () => void>();
 
   constructor(
     public config: AppConfig,
@@ -164,16 +172,40 @@ export class ForkApp implements AppRunner {
       const pid = proc.pid;
       // The store host (and its timers) exists only once the app actually uses the store.
       if (pid !== null && isStoreMessage(m))
-        this.storeHost().handle({ id: pid, send: (x) => proc.send(x) }, m);
+        this.storeHost().handle({ id: pid, send: (x) => proc.handle?.send?.(x) }, m);
     });
     proc.on('exit', ({ pid }) => {
       if (pid !== null) this.store?.removePeer(pid);
     });
+    const unwatchBeat = watchHeartbeat(proc, (blocked) => void this.restartHung(proc, who, blocked));
+    const unwatchHealth = watchHealth(proc, (reason) => {
+      log('process.unhealthy', { app: this.name, id: proc.id, pid: proc.pid, reason });
+      void proc.restart(reason, this.config);
+    });
+    this.unwatch.set(proc, () => {
+      unwatchBeat();
+      unwatchHealth();
+    });
     return proc;
+  }
+
+  /**
+   * A fork process has no shared port a replacement could take over: once its diagnostic report is
+   * written (bounded), it is killed outright (a hung process cannot drain) and started again.
+   */
+  private async restartHung(proc: ManagedProcess, who: InstanceIdentity, blockedMs: number): Promise<void> {
+    if (proc.pid === null || proc.status !== 'online') return;
+    const reason = hungReason(blockedMs);
+    const report = hangReportPath(hangReportPrefix(proc.app, who), proc.pid);
+    log('process.hung', { app: this.name, id: proc.id, pid: proc.pid, blocked_ms: blockedMs });
+    if (await reportWritten(report)) proc.hangReport = report;
+    await proc.restart(reason, this.config, true);
   }
 
   private async releaseFilesOf(procs: ManagedProcess[]): Promise<void> {
     for (const p of procs) {
+      this.unwatch.get(p)?.();
+      this.unwatch.delete(p);
       for (const stream of ['out', 'err'] as const)
         await this.files.release(logPath(p.app, this.ctx.home, stream, p.instance));
     }
