@@ -38,6 +38,7 @@ export const SYSTEM_PACKAGES = [
     for: 'the reference parser for /metrics',
   },
   { name: 'redis-server', present: onPath('redis-server'), for: 'the store and runtime tests on Redis' },
+  { name: 'util-linux', present: onPath('unshare'), for: 'shoal run as PID 1 of a new PID namespace' },
 ];
 
 export function isExecutableFile(path) {

@@ -17,9 +17,18 @@ const AuthSetting = z
   .object({ secret: z.string().min(32, 'a secret of at least 32 characters').optional() })
   .strict();
 
+/** What the exports turn into readiness probes (`shoal export`): an HTTP path, on PORT unless given. */
+const HealthCheckSetting = z
+  .object({
+    path: z.string().startsWith('/', 'a path starting with /'),
+    port: z.number().int().min(1).max(65535).optional(),
+  })
+  .strict();
+
 const EXPECTED: Record<string, string> = {
   store: '{ backend: "embedded" } or { backend: "redis", url: "redis://..." }',
   auth: '{ secret: "<at least 32 characters>" }',
+  health_check: '{ path: "/health", port?: 3000 }',
 };
 
 export function checkExtensionSettings(
@@ -30,6 +39,7 @@ export function checkExtensionSettings(
   for (const [key, schema] of [
     ['store', StoreSetting],
     ['auth', AuthSetting],
+    ['health_check', HealthCheckSetting],
   ] as const) {
     if (!(key in extra)) continue;
     const parsed = schema.safeParse(extra[key]);

@@ -2,8 +2,8 @@
 // and the rest: PM2 options Shoal does not implement and plain unknown keys, which are warned about and dropped.
 import type { Problems } from '../problems.js';
 
-/** Shoal-only settings that later features read from `extra` (store, auth, metrics). */
-export const EXTENSION_KEYS: ReadonlySet<string> = new Set(['store', 'auth', 'metrics']);
+/** Shoal-only settings that later features read from `extra` (store, auth, metrics, health_check). */
+export const EXTENSION_KEYS: ReadonlySet<string> = new Set(['store', 'auth', 'metrics', 'health_check']);
 
 /** PM2 app options Shoal ignores, with what to do instead. */
 export const PM2_UNSUPPORTED: Readonly<Record<string, string>> = {
