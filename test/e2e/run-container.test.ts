@@ -114,6 +114,8 @@ describe('shoal run', { skip: noNamespaces }, () => {
     const [listed] = await home.list();
     assert.equal(listed?.name, 'web');
     assert.equal(listed?.status, 'online');
+    const logs = await home.ok(['logs', 'web', '--nostream', '--raw']);
+    assert.match(logs.stdout, /listening on \d+/, 'shoal logs reads what the run writes');
     await home.ok(['reload', 'web']);
     await waitFor('web online after reload', async () => (await home.list())[0]?.status === 'online');
 
@@ -131,6 +133,24 @@ describe('shoal run', { skip: noNamespaces }, () => {
       'the lines written while stopping are echoed',
     );
     assert.equal(home.daemonPid(), null, 'no daemon is left behind');
+  });
+
+  it('kills an app that ignores the stop signal after its kill_timeout, and still exits 0', async (t) => {
+    const home = createHome(t);
+    const killTimeout = 1500;
+    const file = processFile(home, [
+      { name: 'stubborn', script: fixture('ignore-signals.js'), kill_timeout: killTimeout },
+    ]);
+    const run = shoalRun(t, home, [file], true);
+    await waitFor('the app ready', () => /0\|stubborn\| ready$/m.test(run.stdout()));
+    const t0 = Date.now();
+    process.kill(await run.pid1(), 'SIGTERM');
+    const code = await run.exited;
+    const took = Date.now() - t0;
+    assert.equal(code, 0, `a stop that needed SIGKILL is still a clean stop; stderr: ${run.stderr()}`);
+    assert.ok(took >= killTimeout - 100, `waited for kill_timeout before SIGKILL (${took} ms)`);
+    assert.ok(took < killTimeout + 5000, `then exited at once (${took} ms)`);
+    assert.match(run.stdout(), /^0\|stubborn\| got SIGINT, ignoring$/m);
   });
 
   it('exits with the code of an app that crash-loops', async (t) => {
