@@ -1,6 +1,6 @@
-// `instances: 'max'` counts the CPUs the cgroup allows, not the host's: a real cgroup made by the test
-// with a CFS quota of half a CPU, a daemon started inside it, and `-i max` starting one process where
-// the host has more cores.
+// `instances: 'max'` counts the CPUs the process may use, not the host's: a daemon pinned to one CPU,
+// and a real cgroup made by the test with a CFS quota of half a CPU with a daemon started inside it;
+// in both `-i max` starts one process where the host has more cores.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -42,6 +42,31 @@ const hierarchy: { dir: string } | { none: string } =
     ? { none: 'a single CPU: a half-CPU quota would start as many processes as the host count' }
     : cpuHierarchy();
 const skip = 'none' in hierarchy ? hierarchy.none : false;
+
+const noTaskset =
+  availableParallelism() < 2
+    ? 'a single CPU: pinning to one CPU changes nothing'
+    : spawnSync('taskset', ['-c', '0', 'true']).status === 0
+      ? false
+      : 'taskset (util-linux) cannot pin a process here';
+
+describe("instances: 'max' and the CPU affinity", { skip: noTaskset }, () => {
+  it('starts one process per CPU the daemon is pinned to, not per host core', async (t) => {
+    const home = createHome(t);
+    // The daemon inherits the affinity of the CLI that starts it.
+    const started = spawnSync('taskset', ['-c', '0', process.execPath, BIN, 'ping'], {
+      env: home.env(),
+      encoding: 'utf8',
+    });
+    assert.equal(started.status, 0, started.stderr);
+    await home.ok(['start', fixture('forever.js'), '--name', 'pinned', '-i', 'max', '--exec-mode', 'fork']);
+    const list = await waitFor('the app online', async () => {
+      const l = await home.list();
+      return l.length > 0 && l.every((p) => p.status === 'online') ? l : null;
+    });
+    assert.equal(list.length, 1, JSON.stringify(list));
+  });
+});
 
 describe("instances: 'max' in a cgroup", { skip }, () => {
   it('starts as many processes as the CFS quota allows (half a CPU: one), not one per host core', async (t) => {
