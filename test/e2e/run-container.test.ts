@@ -3,7 +3,7 @@
 // stopping gracefully on SIGTERM, and exiting non-zero when an app crash-loops.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { describe, it } from '../helpers/node-test.js';
@@ -62,6 +62,22 @@ function shoalRun(t: TestContext, home: ShoalHome, args: string[], namespace: bo
     await exited;
   });
   return { child, stdout: () => out, stderr: () => err, exited, pid1 };
+}
+
+/** The host pid of the process that is `nsPid` in the PID namespace of host pid `inside`. */
+function hostPidOf(nsPid: number, inside: number): number | null {
+  const ns = readlinkSync(`/proc/${inside}/ns/pid`);
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readlinkSync(`/proc/${name}/ns/pid`) !== ns) continue;
+      const line = readFileSync(`/proc/${name}/status`, 'utf8').match(/^NSpid:\s+(.*)$/m)?.[1] ?? '';
+      if (Number(line.trim().split(/\s+/).at(-1)) === nsPid) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
 }
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -133,6 +149,31 @@ describe('shoal run', { skip: noNamespaces }, () => {
       'the lines written while stopping are echoed',
     );
     assert.equal(home.daemonPid(), null, 'no daemon is left behind');
+  });
+
+  it('still notices a cluster primary dying while it reaps orphans as PID 1', async (t) => {
+    const home = createHome(t);
+    const file = processFile(home, [
+      { name: 'cl', script: fixture('http-hello.js'), instances: 2, env: { PORT: String(await freePort()) } },
+    ]);
+    const run = shoalRun(t, home, [file], true);
+    const before = await waitFor('two workers online', async () => {
+      const d = await home.describe('cl').catch(() => []);
+      return d.length === 2 && d.every((p) => p.status === 'online') ? d : null;
+    });
+    const primary = hostPidOf(before[0]!.primary!.pid!, await run.pid1());
+    assert.ok(primary !== null, 'the primary found from outside the namespace');
+    process.kill(primary, 'SIGKILL');
+    await waitFor(
+      'the primary restarted and both workers online again',
+      async () => {
+        const d = await home.describe('cl');
+        return d[0]?.primary?.restarts === 1 && d.length === 2 && d.every((p) => p.status === 'online');
+      },
+      { timeoutMs: 30_000 },
+    );
+    process.kill(await run.pid1(), 'SIGTERM');
+    assert.equal(await run.exited, 0, run.stderr());
   });
 
   it('kills an app that ignores the stop signal after its kill_timeout, and still exits 0', async (t) => {

@@ -26,15 +26,20 @@ const proc = (id: number, status: ProcessStatus, last_exit: ReturnType<typeof ex
 
 describe('shoal run: when the run ends', () => {
   it('goes on while any process is live', () => {
-    assert.deepEqual(runVerdict([proc(0, 'online'), proc(1, 'stopped')]), { end: false });
+    assert.deepEqual(runVerdict([proc(0, 'online'), proc(1, 'stopped', exit(0))]), { end: false });
     assert.deepEqual(runVerdict([proc(0, 'launching')]), { end: false });
     assert.deepEqual(runVerdict([proc(0, 'stopping')]), { end: false });
     assert.deepEqual(runVerdict([]), { end: false });
   });
 
-  it('ends with 0 once every process has stopped', () => {
-    const v = runVerdict([proc(0, 'stopped'), proc(1, 'stopped')]);
+  it('ends with 0 once every process has stopped after running', () => {
+    const v = runVerdict([proc(0, 'stopped', exit(0)), proc(1, 'stopped', exit(null, 'SIGINT'))]);
     assert.deepEqual(v, { end: true, code: 0, why: 'every app has stopped' });
+  });
+
+  it('does not end while processes are stopped without having run (a primary setting them up)', () => {
+    assert.deepEqual(runVerdict([proc(0, 'stopped'), proc(1, 'stopped')]), { end: false });
+    assert.deepEqual(runVerdict([proc(0, 'stopped', exit(0)), proc(1, 'stopped')]), { end: false });
   });
 
   it('ends with the exit code of an errored process, even while others run', () => {

@@ -3,7 +3,9 @@
 // PID 1's waitpid() clears it once it exits; otherwise zombies pile up until the pid table is full.
 // libuv waits only for the pids it spawned itself (waitpid(pid), never -1), so `shoal run` looks for
 // zombie children it did not spawn and reaps them by pid with libc's waitpid, reached through koffi.
-// Reaping only zombies that are not Node's own children leaves every exit status libuv waits for to it.
+// Reaping only zombies that are not Node's own children leaves every exit status libuv waits for to it:
+// a stolen one would never give its 'exit' event (a cluster primary's death would go unnoticed).
+import { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const WNOHANG = 1;
@@ -43,19 +45,33 @@ export function parseStat(stat: string): { state: string; ppid: number } | null 
   return { state: rest[0], ppid };
 }
 
-/** The pids of the child processes Node spawned and still waits for (its ChildProcess handles). */
-function nodeChildren(): Set<number> {
-  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  const pids = new Set<number>();
-  for (const h of handles) {
-    const pid = (h as { pid?: unknown } | null)?.pid;
-    if (typeof pid === 'number') pids.add(pid);
-  }
-  return pids;
+/** Pids Node spawned whose 'exit' has not been emitted yet: libuv will wait for them itself. */
+const spawned = new Set<number>();
+let tracking = false;
+
+/**
+ * Records every child this process spawns from now on, until libuv has collected its exit. Every
+ * spawn (spawn, fork, exec, cluster) goes through ChildProcess.prototype.spawn; unref'd children (cluster
+ * primaries) are recorded too, which Node's own handle list leaves out. Call it before anything spawns.
+ */
+export function trackSpawnedChildren(): void {
+  if (tracking) return;
+  tracking = true;
+  const proto = ChildProcess.prototype as unknown as { spawn: (...args: unknown[]) => unknown };
+  const original = proto.spawn;
+  proto.spawn = function (this: ChildProcess, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    const pid = this.pid;
+    if (pid !== undefined) {
+      spawned.add(pid);
+      this.once('exit', () => spawned.delete(pid));
+    }
+    return result;
+  };
 }
 
 /**
- * Starts reaping orphans; resolves to null, with the reason, where it cannot (koffi has no binary for
+ * Starts reaping orphans; resolves to `{ unavailable: reason }` where it cannot (koffi has no binary for
  * this platform, or libc has no waitpid): the run goes on, only zombies are not cleared.
  */
 export async function startOrphanReaper(): Promise<OrphanReaper | { unavailable: string }> {
@@ -67,10 +83,10 @@ export async function startOrphanReaper(): Promise<OrphanReaper | { unavailable:
     return { unavailable: (err as Error).message };
   }
   let reaped = 0;
+  trackSpawnedChildren();
   const sweep = () => {
-    const own = nodeChildren();
     for (const child of childrenOf(process.pid)) {
-      if (child.state !== 'Z' || own.has(child.pid)) continue;
+      if (child.state !== 'Z' || spawned.has(child.pid)) continue;
       if (waitpid(child.pid, null, WNOHANG) === child.pid) reaped += 1;
     }
   };

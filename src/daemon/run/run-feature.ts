@@ -11,7 +11,7 @@ import type { DaemonFeature } from '../features/feature.js';
 import type { Supervisor } from '../supervisor.js';
 import { type HealthServer, readiness, startHealthServer } from './health-server.js';
 import { LogEcho } from './log-echo.js';
-import { type OrphanReaper, startOrphanReaper } from './orphan-reaper.js';
+import { type OrphanReaper, startOrphanReaper, trackSpawnedChildren } from './orphan-reaper.js';
 import { runVerdict } from './run-verdict.js';
 
 const CHECK_MS = 250;
@@ -44,6 +44,8 @@ function sizesBefore(spec: RunSpec, home: string): Map<string, number> {
 }
 
 export function runFeature(spec: RunSpec, end: (code: number, why: string) => void): DaemonFeature {
+  // Made before the daemon spawns anything: the reaper must know every child Node will wait for.
+  if (process.pid === 1) trackSpawnedChildren();
   let supervisor: Supervisor | null = null;
   let echo: LogEcho | null = null;
   let health: HealthServer | null = null;

@@ -3,8 +3,10 @@
 // - a process that ended `errored` (its restart policy gave up) ends the run: the container is broken
 //   and the orchestrator should replace it. The code is the process's last exit code, or 128+n when a
 //   signal killed it, and never 0 (an errored process that exited 0 gives 1);
-// - once every process is at rest (stopped) and none errored, the run ends with 0 (a job that finished,
-//   or `shoal stop all` inside the container);
+// - once every process is at rest (stopped) after a run of its own, and none errored, the run ends with
+//   0 (a job that finished, or `shoal stop all` inside the container). A process that is stopped without
+//   ever having run is being set up (a cluster primary that is starting, or starting again after it
+//   died, shows its workers stopped until it starts them): that is no end;
 // - otherwise it goes on.
 import { constants } from 'node:os';
 import type { ProcessDetail } from '../../protocol/process-info.js';
@@ -32,6 +34,6 @@ export function runVerdict(processes: readonly Seen[]): RunVerdict {
     };
   }
   if (processes.length === 0) return { end: false };
-  const atRest = processes.every((p) => !isLive(p.status) && p.status !== 'stopping');
+  const atRest = processes.every((p) => !isLive(p.status) && p.status !== 'stopping' && p.last_exit !== null);
   return atRest ? { end: true, code: 0, why: 'every app has stopped' } : { end: false };
 }
