@@ -2,7 +2,6 @@
 // each app is an AppRunner (fork apps in this process, cluster apps through their primary).
 import { EventEmitter } from 'node:events';
 import { truncateSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
 import type { AppConfig } from '../protocol/app-config.js';
@@ -22,6 +21,7 @@ import { reportOn } from './operation-report.js';
 import { scaleCount } from './scale-count.js';
 import { checkStartConflicts } from './start-conflicts.js';
 import { resolveTarget, type Selection } from './targets.js';
+import { usableCpus } from '../usable-cpus.js';
 
 type Req<T extends keyof ControlChannel['requests']> = ParsedRequest<ControlChannel, T>;
 type Res<T extends keyof ControlChannel['requests']> = Result<ControlChannel, T>;
@@ -57,7 +57,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       nextId: () => ++this.lastId,
       sampler: this.sampler,
       onChange: () => this.emit('processes:changed'),
-      resolveInstances: (n) => (n === 'max' ? availableParallelism() : n),
+      resolveInstances: (n) => (n === 'max' ? usableCpus() : n),
     };
   }
 
@@ -167,7 +167,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       );
     }
     const since = Date.now();
-    const wanted = scaleCount(req.name, app.processes().length, req.instances, availableParallelism());
+    const wanted = scaleCount(req.name, app.processes().length, req.instances, usableCpus());
     const messages = await app.scale(wanted);
     return this.finish([{ app }], since, req.wait, messages);
   }

@@ -20,7 +20,7 @@ export function cliEnv(): Record<string, string> {
   return env;
 }
 
-async function appsToStart(
+export async function appsToStart(
   target: string,
   args: string[],
   flags: StartCommandFlags,

@@ -113,9 +113,10 @@ export interface StartCommandFlags {
   hints?: boolean;
 }
 
-/** Registers every row (and its aliases) as an option of `cmd`, in table order. */
-export function addStartFlags(cmd: Command): Command {
-  for (const row of Object.values(START_FLAGS)) {
+/** Registers every row (and its aliases) but the `except` keys as options of `cmd`, in table order. */
+export function addStartFlags(cmd: Command, except: readonly string[] = []): Command {
+  for (const [key, row] of Object.entries(START_FLAGS)) {
+    if (except.includes(key)) continue;
     cmd.option(row.flags, row.help);
     for (const alias of row.aliases ?? []) cmd.option(alias.flags, alias.help);
   }
