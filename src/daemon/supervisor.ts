@@ -10,6 +10,7 @@ import type { ParsedRequest, Result } from '../protocol/channel.js';
 import type { ControlChannel, LogFile } from '../protocol/control-channel.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { appFiles } from '../supervision/app-files.js';
+import { readProcessEnv } from '../supervision/proc-environ.js';
 import { isLive } from '../supervision/process-state.js';
 import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
@@ -216,7 +217,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         s.app
           .processes()
           .filter((p) => !s.ids || s.ids.includes(p.id))
-          .map((p) => ({ id: p.id, name: p.name, env: s.app.envOf(p.id) ?? {} })),
+          .map((p) => {
+            // What the process really has, where the OS shows it; otherwise what it will be started with.
+            const real = p.pid === null ? null : readProcessEnv(p.pid);
+            if (real) return { id: p.id, name: p.name, env: real, source: 'process' as const };
+            return { id: p.id, name: p.name, env: s.app.envOf(p.id) ?? {}, source: 'config' as const };
+          }),
       ),
     };
   }

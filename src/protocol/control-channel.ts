@@ -110,7 +110,15 @@ export const ControlChannel = defineChannel({
     env: {
       request: z.object({ target: Target }),
       result: z.object({
-        processes: z.array(z.object({ id: z.number().int(), name: z.string(), env: Env })),
+        processes: z.array(
+          z.object({
+            id: z.number().int(),
+            name: z.string(),
+            env: Env,
+            /** "process": read from the running process itself; "config": what it starts with (not running). */
+            source: z.enum(['process', 'config']).default('config'),
+          }),
+        ),
       }),
     },
     save: {
