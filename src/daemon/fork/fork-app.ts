@@ -18,6 +18,7 @@ import type { AppRunner, AppUpdate } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { processRecord } from '../process-record.js';
 import { LOG_KEYS } from '../apply/config-diff.js';
+import type { LiveProcess } from '../recovery/live-state.js';
 import { forkLauncher } from './fork-launcher.js';
 
 export class ForkApp implements AppRunner {
@@ -31,6 +32,29 @@ export class ForkApp implements AppRunner {
     public cliEnv: Record<string, string>,
     private readonly ctx: AppContext,
   ) {}
+
+  /**
+   * The app as a previous daemon left it (after `shoal update`, or a daemon that died): the same process
+   * ids, instances, restart counts and last exits; nothing is started (see resume).
+   */
+  static restore(config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext, saved: LiveProcess[]) {
+    const app = new ForkApp(config, cliEnv, ctx);
+    for (const s of [...saved].sort((a, b) => a.instance - b.instance)) {
+      const p = app.create(s.instance, s.id);
+      p.restarts = s.restarts;
+      p.lastExit = s.last_exit;
+      if (s.last_exit) p.exits.push(s.last_exit);
+      p.lastRestartReason = s.last_restart_reason;
+      p.statusReason = s.status_reason;
+      app.procs.push(p);
+    }
+    return app;
+  }
+
+  /** Starts the given restored processes again; the others stay stopped. */
+  resume(ids: number[], reason: string): void {
+    for (const p of this.select(ids)) if (mayStart(p.status)) p.start(reason);
+  }
 
   get name(): string {
     return this.config.name;
