@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLoad } from '../helpers/load.js';
 import { describe, it } from '../helpers/node-test.js';
-import { createHome, fixture, freePort, type ShoalHome } from '../helpers/shoal.js';
+import { createHome, fixture, freePort, type ShoalHome, waitFor } from '../helpers/shoal.js';
 
 interface App {
   name: string;
@@ -184,5 +184,53 @@ describe('applying an edited process file', { skip: linuxOnly }, () => {
       (await home.list()).map((p) => [p.id, p.pid, p.restarts]),
       before.map((p) => [p.id, p.pid, p.restarts]),
     );
+  });
+
+  it('applies new log files, a new cron_restart and a new memory limit to running apps', async (t) => {
+    const home = createHome(t);
+    const file = join(home.dir, 'ecosystem.config.js');
+    const script = join(home.dir, 'hello.js');
+    writeFileSync(script, 'console.log(`hello from ${process.pid}`); setInterval(() => {}, 1000);\n');
+    const logFile = (name: string) => join(home.dir, `${name}.log`);
+    const apps = (v: 1 | 2): App[] => [
+      { name: 'flog', script, out_file: logFile(`flog-${v}`) },
+      {
+        name: 'clog',
+        script,
+        exec_mode: 'cluster',
+        instances: 2,
+        listen_timeout: 500,
+        out_file: logFile(`clog-${v}`),
+      },
+      { name: 'ticker', script, ...(v === 2 ? { cron_restart: '*/2 * * * * *' } : {}) },
+      { name: 'hog', script, ...(v === 2 ? { max_memory_restart: '1M' } : {}) },
+    ];
+    writeProcessFile(file, apps(1));
+    await home.ok(['start', file]);
+    writeProcessFile(file, apps(2));
+    const res = await home.ok(['reload', file]);
+    assert.match(res.stdout, /^ticker: restarted .*\n {2}added cron_restart$/m);
+    assert.match(res.stdout, /^hog: restarted .*\n {2}added max_memory_restart$/m);
+    assert.match(res.stdout, /^clog: reloaded .*\n {2}changed out_file$/m);
+
+    // Every process after the reload writes to the new file.
+    for (const name of ['flog', 'clog']) {
+      const pids = await pidsOf(home, name);
+      await waitFor(`${name}'s new processes in its new log file`, () => {
+        let text = '';
+        try {
+          text = readFileSync(logFile(`${name}-2`), 'utf8');
+        } catch {
+          return false;
+        }
+        return pids.every((pid) => text.includes(`hello from ${pid}`));
+      });
+    }
+    // The new schedule and the new limit are acted on: both apps get restarted by the daemon itself.
+    const restartsOf = async (name: string) => (await home.list()).find((p) => p.name === name)!.restarts;
+    const tickerBase = await restartsOf('ticker');
+    const hogBase = await restartsOf('hog');
+    await waitFor('a cron restart of ticker', async () => (await restartsOf('ticker')) > tickerBase);
+    await waitFor('a memory-limit restart of hog', async () => (await restartsOf('hog')) > hogBase);
   });
 });
