@@ -94,4 +94,38 @@ describe('apps across a daemon replacement', () => {
       `new id ${later.id} above the kept ones`,
     );
   });
+
+  it('a cluster app whose primary died with the daemon comes back with its ids and restart counts', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    await home.ok(['start', fixture('http-hello.js'), '--name', 'web', '-i', '2'], {
+      env: { PORT: String(port) },
+    });
+    await home.ok(['start', fixture('forever.js'), '--name', 'quiet', '-i', '2', '--listen-timeout', '500']);
+    await home.ok(['restart', 'web']);
+    await home.ok(['stop', 'quiet']);
+    const before = await rows(home);
+    const primaries = (await home.describe('all')).map((d) => d.primary?.pid ?? null);
+    const oldDaemon = home.daemonPid()!;
+    process.kill(oldDaemon, 'SIGKILL');
+    for (const pid of new Set(primaries)) if (pid !== null) process.kill(pid, 'SIGKILL');
+    await waitFor('the old daemon and primaries gone', () =>
+      [oldDaemon, ...primaries].every((p) => p === null || !pidAlive(p)),
+    );
+    const after = await rows(home);
+    assert.deepEqual(
+      after.map((r) => [r.id, r.name, r.restarts]),
+      before.map((r) => [r.id, r.name, r.restarts]),
+    );
+    assert.deepEqual(
+      after.map((r) => [r.name, r.status]),
+      [
+        ['web', 'online'],
+        ['web', 'online'],
+        ['quiet', 'stopped'],
+        ['quiet', 'stopped'],
+      ],
+      'the running app runs again, the stopped one stays stopped',
+    );
+  });
 });

@@ -27,8 +27,6 @@ const requestTimeout = (app: AppConfig, workers: number) =>
   30_000 + workers * (app.listen_timeout + app.kill_timeout + 2_000);
 
 export class ClusterApp implements AppRunner {
-  private slots: Slot[] = [];
-  private workers: WorkerSnapshot[] = [];
   private primary: PrimaryProcess | null = null;
   private starting: Promise<PrimaryProcess> | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -43,10 +41,13 @@ export class ClusterApp implements AppRunner {
   private unmanaged: UnmanagedPrimary | null = null;
   private destroyed = false;
 
+  /** `slots` and `workers` restore an app a previous daemon ran (same ids, restart counts, last exits). */
   constructor(
     public config: AppConfig,
     public cliEnv: Record<string, string>,
     private readonly ctx: AppContext,
+    private slots: Slot[] = [],
+    private workers: WorkerSnapshot[] = [],
   ) {}
 
   get name(): string {

@@ -15,6 +15,7 @@ import { readSpecFiles, removeSpecFile, type SpecReading } from '../cluster/prim
 import { log } from '../daemon-log.js';
 import { ensureAuthSecretFile } from '../auth-secret-file.js';
 import { ForkApp } from '../fork/fork-app.js';
+import { idleState } from '../process-record.js';
 import type { Supervisor } from '../supervisor.js';
 import { bootId } from './boot-id.js';
 import { type LiveApp, readLiveState } from './live-state.js';
@@ -141,6 +142,25 @@ function restoreFork(supervisor: Supervisor, app: LiveApp): boolean {
   return running.length > 0;
 }
 
+/**
+ * A cluster app whose primary is gone (it died with, or after, the previous daemon): back with its
+ * process ids, restart counts and last exits; a new primary starts the workers that were running.
+ */
+async function restoreCluster(supervisor: Supervisor, app: LiveApp): Promise<boolean> {
+  const slots = app.state.map((p) => ({ id: p.id, instance: p.instance }));
+  const workers = app.state.map((p) => ({
+    ...idleState(p, p.status_reason),
+    restarts: p.restarts,
+    last_exit: p.last_exit,
+    last_restart_reason: p.last_restart_reason,
+  }));
+  const runner = new ClusterApp(app.config, app.cli_env, supervisor.appContext, slots, workers);
+  supervisor.adopt(runner);
+  const running = app.state.filter((p) => savedAsRunning(p.status)).map((p) => p.id);
+  if (running.length > 0) await runner.start(running);
+  return running.length > 0;
+}
+
 export async function recover(supervisor: Supervisor, paths: HomePaths): Promise<RecoveryReport> {
   const state = readLiveState(paths.state);
   if (state) supervisor.reserveIds(state.max_id);
@@ -154,11 +174,15 @@ export async function recover(supervisor: Supervisor, paths: HomePaths): Promise
   await Promise.all(toRestart.map(stopOrphans));
   for (const app of toRestart) {
     try {
-      if (app.config.exec_mode === 'fork' && app.state.length > 0) {
-        (restoreFork(supervisor, app) ? restarted : stopped).push(app.config.name);
+      if (app.state.length > 0) {
+        const started =
+          app.config.exec_mode === 'fork'
+            ? restoreFork(supervisor, app)
+            : await restoreCluster(supervisor, app);
+        (started ? restarted : stopped).push(app.config.name);
         continue;
       }
-      // A cluster app whose primary died with the daemon (or a state file without process records).
+      // A state file written before process records were kept: start the app as it was configured.
       if (!app.running) continue;
       const config = app.instances > 0 ? { ...app.config, instances: app.instances } : app.config;
       await supervisor.start({ apps: [config], cli_env: app.cli_env, wait: false, hints: false });
