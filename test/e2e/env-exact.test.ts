@@ -2,7 +2,8 @@
 // the shell is gone from every process, cluster workers included (read from /proc/<pid>/environ), and
 // `shoal env` prints what the processes really have.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from '../helpers/node-test.js';
 import { createHome, fixture } from '../helpers/shoal.js';
 
@@ -17,7 +18,9 @@ function environOf(pid: number): Record<string, string> {
 
 const linuxOnly = process.platform === 'linux' ? false : 'reads /proc/<pid>/environ, which only Linux has';
 
-describe('exact environment after restart --update-env', { skip: linuxOnly }, () => {
+describe('exact environment after restart --update-env and a reloaded process file', {
+  skip: linuxOnly,
+}, () => {
   for (const mode of ['fork', 'cluster'] as const) {
     it(`removes a variable gone from the shell from every ${mode} process`, async (t) => {
       const home = createHome(t);
@@ -57,4 +60,21 @@ describe('exact environment after restart --update-env', { skip: linuxOnly }, ()
       }
     });
   }
+
+  it('removes a shell variable from every cluster worker on reload <file> --update-env, and keeps it without', async (t) => {
+    const home = createHome(t);
+    const file = join(home.dir, 'ecosystem.config.js');
+    const apps = [{ name: 'envy', script: fixture('forever.js'), instances: 2, listen_timeout: 1500 }];
+    writeFileSync(file, `module.exports = ${JSON.stringify({ apps })};\n`);
+    await home.ok(['start', file], { env: { SHELL_SECRET: 'first-value' } });
+    const workers = async () => (await home.list()).map((p) => environOf(p.pid!));
+
+    await home.ok(['reload', file]);
+    for (const env of await workers())
+      assert.equal(env.SHELL_SECRET, 'first-value', 'without --update-env the base env stays');
+    await home.ok(['reload', file, '--update-env']);
+    const after = await workers();
+    assert.equal(after.length, 2);
+    for (const env of after) assert.equal(env.SHELL_SECRET, undefined, 'gone with --update-env');
+  });
 });

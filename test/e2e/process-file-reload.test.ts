@@ -233,4 +233,30 @@ describe('applying an edited process file', { skip: linuxOnly }, () => {
     await waitFor('a cron restart of ticker', async () => (await restartsOf('ticker')) > tickerBase);
     await waitFor('a memory-limit restart of hog', async () => (await restartsOf('hog')) > hogBase);
   });
+
+  it('deletes and starts again an app whose exec_mode changed, and says so', async (t) => {
+    const home = createHome(t);
+    const file = join(home.dir, 'ecosystem.config.js');
+    const app = (mode: string): App => ({
+      name: 'svc',
+      script: fixture('forever.js'),
+      exec_mode: mode,
+      instances: 2,
+      listen_timeout: 500,
+    });
+    writeProcessFile(file, [app('fork')]);
+    await home.ok(['start', file]);
+    writeProcessFile(file, [app('cluster')]);
+    const res = JSON.parse((await home.ok(['reload', file, '--json'])).stdout) as ApplyJson;
+    assert.equal(res.apps[0]!.action, 'recreated');
+    assert.deepEqual(res.apps[0]!.changes.changed, ['exec_mode']);
+    const list = await home.list();
+    assert.deepEqual(
+      list.map((p) => [p.mode, p.status]),
+      [
+        ['cluster', 'online'],
+        ['cluster', 'online'],
+      ],
+    );
+  });
 });
