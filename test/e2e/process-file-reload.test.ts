@@ -3,7 +3,7 @@
 // restarted, removed variables are gone from every process (read from /proc/<pid>/environ), and the output
 // says per app what changed and what was done. Apps gone from the file are listed, or deleted with --prune.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLoad } from '../helpers/load.js';
 import { describe, it } from '../helpers/node-test.js';
@@ -258,5 +258,39 @@ describe('applying an edited process file', { skip: linuxOnly }, () => {
         ['cluster', 'online'],
       ],
     );
+  });
+
+  it('reports an app whose reload failed with its code, keeps its old workers serving, and goes on with the rest', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    const file = join(home.dir, 'ecosystem.config.js');
+    const script = join(home.dir, 'app.js');
+    copyFileSync(fixture('http-hello.js'), script);
+    writeFileSync(join(home.dir, 'package.json'), '{"type":"commonjs"}');
+    writeProcessFile(file, [
+      { name: 'web', script, instances: 2, listen_timeout: 3000, env: { PORT: String(port) } },
+      { name: 'job', script: fixture('forever.js') },
+    ]);
+    await home.ok(['start', file]);
+    const before = await home.list();
+    copyFileSync(fixture('broken-app.js'), script);
+    const res = await home.run(['reload', file, '--json']);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /shoal: web: Reload of web stopped: .*old workers keep serving/);
+    assert.match(res.stderr, /\[SHOAL_ERR_RELOAD_FAILED\]/);
+    const doc = JSON.parse(res.stdout) as ApplyJson & {
+      apps: Array<Outcome & { error: { code: string } | null }>;
+    };
+    assert.deepEqual(
+      doc.apps.map((a) => [a.name, a.action, a.error?.code ?? null]),
+      [
+        ['web', 'failed', 'SHOAL_ERR_RELOAD_FAILED'],
+        ['job', 'restarted', null],
+      ],
+    );
+    const after = await home.list();
+    const pids = (l: typeof after, name: string) => l.filter((p) => p.name === name).map((p) => p.pid);
+    assert.deepEqual(pids(after, 'web'), pids(before, 'web'), 'the old web workers keep serving');
+    assert.notDeepEqual(pids(after, 'job'), pids(before, 'job'), 'job was restarted all the same');
   });
 });

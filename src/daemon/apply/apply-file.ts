@@ -81,8 +81,10 @@ async function update(
     // Fewer instances: the extra ones go first, so that only the processes that stay are replaced; more:
     // added once the others run the new settings.
     if (wanted < had) messages.push(...(await runner.scale(wanted)));
-    if (how === 'reload') messages.push(...(await runner.reload({ config, cliEnv })));
-    else await runner.restart(undefined, { config, cliEnv });
+    const reloaded = how === 'reload' ? await runner.reload({ config, cliEnv }) : [];
+    // A cluster reload says how the new workers proved ready; a fork app's note is this outcome's detail.
+    if (config.exec_mode === 'cluster') messages.push(...reloaded);
+    if (how === 'restart') await runner.restart(undefined, { config, cliEnv });
     if (wanted > had) messages.push(...(await runner.scale(wanted)));
   }
   // scale() records the count it was given; keep what the file says ("max" stays "max").
@@ -96,7 +98,7 @@ async function update(
     : mode === 'cluster' && how === 'reload'
       ? 'workers replaced one by one'
       : mode === 'fork' && how === 'reload'
-        ? 'fork mode: processes restarted one by one (no shared listener to hand over)'
+        ? 'fork mode: processes restarted one by one, no shared listener to hand over'
         : 'stopped and started again';
   return { outcome: { name: config.name, action, changes, detail, error: null }, messages, warnings: [] };
 }
@@ -142,7 +144,7 @@ export async function applyProcessFile(sup: Supervisor, req: ApplyRequest): Prom
         name: config.name,
         action: 'failed',
         changes: sup.app(config.name) ? diffConfig(sup.app(config.name)!.config, config) : NONE,
-        detail: message,
+        detail: message.split('\n')[0] ?? message,
         error: { code, message },
       };
       steps.push({ outcome, messages: [], warnings: [] });
