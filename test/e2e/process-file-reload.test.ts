@@ -36,6 +36,7 @@ interface Outcome {
   name: string;
   action: string;
   changes: { added: string[]; removed: string[]; changed: string[] };
+  error: { code: string; message: string } | null;
 }
 interface ApplyJson {
   apps: Outcome[];
