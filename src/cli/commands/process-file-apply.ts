@@ -4,8 +4,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isProcessFile } from '../../config/process-file-name.js';
-import { ShoalError } from '../../errors.js';
-import type { Result } from '../../protocol/channel.js';
+import { isShoalError, ShoalError } from '../../errors.js';
+import type { RequestPayload, Result } from '../../protocol/channel.js';
+import { packageVersion } from '../../protocol/version.js';
+import type { DaemonClient } from '../daemon-client.js';
 import type { AppOutcome, ControlChannel } from '../../protocol/control-channel.js';
 import { processTable } from '../format/process-list.js';
 import { printJson, warn } from '../output.js';
@@ -87,6 +89,22 @@ function printProblems(res: Result<ControlChannel, 'apply'>): number {
   return res.apps.some((a) => a.error) || res.failures.length > 0 ? 1 : 0;
 }
 
+/** A daemon older than this CLI does not know the request: say what to do rather than "unknown request". */
+async function requestApply(client: DaemonClient, payload: RequestPayload<ControlChannel, 'apply'>) {
+  try {
+    return await client.request('apply', payload);
+  } catch (err) {
+    if (isShoalError(err) && err.code === 'SHOAL_ERR_PROTOCOL_INVALID' && err.details.type === 'apply') {
+      throw new ShoalError(
+        'SHOAL_ERR_UNSUPPORTED',
+        `The running daemon (shoal ${client.daemonVersion}) cannot apply a process file; run "shoal update" to replace it with this version (${packageVersion()}), then run this command again.`,
+        { file: payload.file },
+      );
+    }
+    throw err;
+  }
+}
+
 export async function applyFile(file: string, action: FileAction, flags: FileFlags): Promise<never> {
   // The file is read and checked before the daemon is reached: a bad file changes nothing.
   const configModule = import('../../config/index.js');
@@ -94,7 +112,7 @@ export async function applyFile(file: string, action: FileAction, flags: FileFla
   return withClient(async (client) => {
     await configModule;
     const { file: absolute, names, apps } = await appsOf(file, flags);
-    const res = await client.request('apply', {
+    const res = await requestApply(client, {
       file: absolute,
       file_apps: names,
       apps,

@@ -61,7 +61,9 @@ export function registerSignalEnvCommands(program: Command): void {
         for (const p of processes) {
           if (processes.length > 1) process.stdout.write(`# ${p.name} (id ${p.id})\n`);
           if (p.source === 'config')
-            process.stdout.write(`# ${p.name} (id ${p.id}) is not running: the environment it starts with\n`);
+            process.stdout.write(
+              `# ${p.name} (id ${p.id}): not read from a running process (stopped, or no /proc here): the environment it starts with\n`,
+            );
           for (const key of Object.keys(p.env).sort())
             process.stdout.write(`${key}=${(p.env[key] ?? '').replace(/\r?\n/g, '\\n')}\n`);
         }
