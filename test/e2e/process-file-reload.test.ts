@@ -114,6 +114,24 @@ describe('applying an edited process file', { skip: linuxOnly }, () => {
         assert.equal(env.JOB_MODE, 'two');
       }
     }
+
+    // And back down to 2 under load: the extra worker drains first, the others are replaced.
+    const again = startLoad({ port, clients: 8, keepAlive: true, maxDurationMs: 120_000 });
+    t.after(() => again.stop());
+    await again.waitForResponses(300);
+    writeProcessFile(file, [web({ API_URL: 'http://c' }, 2), job({ JOB_MODE: 'two' })]);
+    const down = await home.ok(['reload', file]);
+    assert.match(down.stdout, /web: scaled from 3 to 2 workers/);
+    await again.waitForResponses(again.ok + 200);
+    const second = await again.stop();
+    assert.equal(
+      second.failed,
+      0,
+      `failed requests: ${JSON.stringify(second.errors)} of ${second.ok + second.failed}`,
+    );
+    const final = (await home.list()).filter((p) => p.name === 'web');
+    assert.equal(final.length, 2);
+    for (const p of final) assert.equal(environOf(p.pid!).API_URL, 'http://c');
   });
 
   it('starts what is not running, lists apps gone from the file, and deletes them with --prune (startOrRestart)', async (t) => {
