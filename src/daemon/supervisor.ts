@@ -10,7 +10,6 @@ import type { ParsedRequest, Result } from '../protocol/channel.js';
 import type { ControlChannel, LogFile } from '../protocol/control-channel.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { appFiles } from '../supervision/app-files.js';
-import { readProcessEnv } from '../supervision/proc-environ.js';
 import { isLive } from '../supervision/process-state.js';
 import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
@@ -20,6 +19,7 @@ import { ForkApp } from './fork/fork-app.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { ClusterHints } from './cluster-hint.js';
 import { reportOn } from './operation-report.js';
+import { processEnvs } from './process-env.js';
 import { scaleCount } from './scale-count.js';
 import { checkStartConflicts } from './start-conflicts.js';
 import { resolveTarget, type Selection } from './targets.js';
@@ -211,20 +211,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   env(target: string): Res<'env'> {
-    const sel = resolveTarget(target, this.apps.values());
-    return {
-      processes: sel.flatMap((s) =>
-        s.app
-          .processes()
-          .filter((p) => !s.ids || s.ids.includes(p.id))
-          .map((p) => {
-            // What the process really has, where the OS shows it; otherwise what it will be started with.
-            const real = p.pid === null ? null : readProcessEnv(p.pid);
-            if (real) return { id: p.id, name: p.name, env: real, source: 'process' as const };
-            return { id: p.id, name: p.name, env: s.app.envOf(p.id) ?? {}, source: 'config' as const };
-          }),
-      ),
-    };
+    return { processes: processEnvs(resolveTarget(target, this.apps.values())) };
   }
 
   /**
