@@ -209,7 +209,7 @@ describe('applying an edited process file', { skip: linuxOnly }, () => {
     const home = createHome(t);
     const file = join(home.dir, 'ecosystem.config.js');
     const script = join(home.dir, 'hello.js');
-    writeFileSync(script, 'console.log(`hello from ${process.pid}`); setInterval(() => {}, 1000);\n');
+    writeFileSync(script, "console.log('hello from ' + process.pid); setInterval(() => {}, 1000);\n");
     const logFile = (name: string) => join(home.dir, `${name}.log`);
     const apps = (v: 1 | 2): App[] => [
       { name: 'flog', script, out_file: logFile(`flog-${v}`) },
