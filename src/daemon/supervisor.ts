@@ -18,6 +18,7 @@ import { ForkApp } from './fork/fork-app.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { ClusterHints } from './cluster-hint.js';
 import { reportOn } from './operation-report.js';
+import { processEnvs } from './process-env.js';
 import { scaleCount } from './scale-count.js';
 import { checkStartConflicts } from './start-conflicts.js';
 import { resolveTarget, type Selection } from './targets.js';
@@ -210,15 +211,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   env(target: string): Res<'env'> {
-    const sel = resolveTarget(target, this.apps.values());
-    return {
-      processes: sel.flatMap((s) =>
-        s.app
-          .processes()
-          .filter((p) => !s.ids || s.ids.includes(p.id))
-          .map((p) => ({ id: p.id, name: p.name, env: s.app.envOf(p.id) ?? {} })),
-      ),
-    };
+    return { processes: processEnvs(resolveTarget(target, this.apps.values())) };
   }
 
   /**

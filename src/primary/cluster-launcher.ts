@@ -8,7 +8,28 @@ import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-hand
 import { descendants, isAlive, signalAll } from '../supervision/process-tree.js';
 
 export function clusterLauncher(env: () => Record<string, string>, killTimeout: () => number): Launcher {
-  return () => new ClusterChild(cluster.fork(env()), killTimeout());
+  return () => new ClusterChild(forkWithExactEnv(env()), killTimeout());
+}
+
+/**
+ * Node's cluster.fork lays its env argument over the primary's own process.env ({ ...process.env, ...env }),
+ * so a variable removed from the app (restart --update-env, a reloaded process file) would live on in every
+ * worker with the value the primary was started with. For the duration of the (synchronous) fork the
+ * primary's env is made exactly the worker's, then put back.
+ */
+function forkWithExactEnv(env: Record<string, string>): Worker {
+  const own = { ...process.env };
+  replaceEnv(env);
+  try {
+    return cluster.fork();
+  } finally {
+    replaceEnv(own);
+  }
+}
+
+function replaceEnv(next: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!Object.hasOwn(next, key)) delete process.env[key];
+  for (const [key, value] of Object.entries(next)) if (value !== undefined) process.env[key] = value;
 }
 
 class ClusterChild implements ChildHandle {

@@ -148,7 +148,7 @@ const handlers: Handlers<PrimaryChannel, unknown> = {
     }),
   reload: (req) =>
     pool.serialize(async () => {
-      pool.update(req.app);
+      pool.update(req.app, req.cli_env);
       const messages = await rollingReload(pool, 'reload');
       return { workers: pool.snapshot(), messages };
     }),

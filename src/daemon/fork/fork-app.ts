@@ -21,9 +21,11 @@ import { ManagedProcess } from '../../supervision/managed-process.js';
 import { mayStart } from '../../supervision/process-state.js';
 import { stateOf } from '../../supervision/process-view.js';
 import type { AppContext } from '../app-context.js';
-import type { AppRunner } from '../app-runner.js';
+import type { AppRunner, AppUpdate } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { processRecord } from '../process-record.js';
+import { LOG_KEYS } from '../apply/config-diff.js';
+import type { LiveProcess } from '../recovery/live-state.js';
 import { forkLauncher } from './fork-launcher.js';
 
 export class ForkApp implements AppRunner {
@@ -38,6 +40,29 @@ export class ForkApp implements AppRunner {
     public cliEnv: Record<string, string>,
     private readonly ctx: AppContext,
   ) {}
+
+  /**
+   * The app as a previous daemon left it (after `shoal update`, or a daemon that died): the same process
+   * ids, instances, restart counts and last exits; nothing is started (see resume).
+   */
+  static restore(config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext, saved: LiveProcess[]) {
+    const app = new ForkApp(config, cliEnv, ctx);
+    for (const s of [...saved].sort((a, b) => a.instance - b.instance)) {
+      const p = app.create(s.instance, s.id);
+      p.restarts = s.restarts;
+      p.lastExit = s.last_exit;
+      if (s.last_exit) p.exits.push(s.last_exit);
+      p.lastRestartReason = s.last_restart_reason;
+      p.statusReason = s.status_reason;
+      app.procs.push(p);
+    }
+    return app;
+  }
+
+  /** Starts the given restored processes again; the others stay stopped. */
+  resume(ids: number[], reason: string): void {
+    for (const p of this.select(ids)) if (mayStart(p.status)) p.start(reason);
+  }
 
   get name(): string {
     return this.config.name;
@@ -62,26 +87,49 @@ export class ForkApp implements AppRunner {
     await Promise.all(this.select(ids).map((p) => p.stop('stopped by user')));
   }
 
-  async restart(
-    ids?: number[],
-    update?: { config: AppConfig; cliEnv: Record<string, string> },
-  ): Promise<void> {
-    if (update) {
-      this.config = update.config;
-      this.cliEnv = update.cliEnv;
-    }
-    await Promise.all(this.select(ids).map((p) => p.restart('restarted by user', this.config)));
+  async restart(ids?: number[], update?: AppUpdate): Promise<void> {
+    const fresh = this.update(update);
+    await Promise.all(this.select(ids).map((p) => this.restartOne(p, 'restarted by user', fresh)));
   }
 
-  async reload(): Promise<string[]> {
+  async reload(update?: AppUpdate): Promise<string[]> {
+    const fresh = this.update(update);
     // One at a time, so that an app with several instances keeps serving from the others.
-    for (const p of this.procs) {
-      await p.restart('reloaded (fork mode: restart)', this.config);
-      await p.waitReady();
-    }
+    for (const p of [...this.procs])
+      await (await this.restartOne(p, 'reloaded (fork mode: restart)', fresh)).waitReady();
     return [
       `${this.name} runs in fork mode: reload restarted its processes one by one (no shared listener to hand over).`,
     ];
+  }
+
+  /** Takes new settings; true when their log settings differ, so processes need new log files. */
+  private update(update?: AppUpdate): boolean {
+    if (!update) return false;
+    const logsMove = LOG_KEYS.some(
+      (k) => JSON.stringify(this.config[k]) !== JSON.stringify(update.config[k]),
+    );
+    this.config = update.config;
+    this.cliEnv = update.cliEnv;
+    return logsMove;
+  }
+
+  private async restartOne(p: ManagedProcess, reason: string, newLogs: boolean): Promise<ManagedProcess> {
+    if (!newLogs) {
+      await p.restart(reason, this.config);
+      return p;
+    }
+    // Log files are opened per process when it is created: new paths or formats need a new one, with the
+    // same id, instance and history.
+    await p.stop(reason);
+    await this.releaseFilesOf([p]);
+    const fresh = this.create(p.instance, p.id);
+    fresh.restarts = p.restarts + 1;
+    fresh.lastRestartReason = reason;
+    fresh.lastExit = p.lastExit;
+    fresh.exits.push(...p.exits);
+    this.procs[this.procs.indexOf(p)] = fresh;
+    fresh.start(reason);
+    return fresh;
   }
 
   async scale(instances: number): Promise<string[]> {
@@ -153,8 +201,8 @@ export class ForkApp implements AppRunner {
     return ids ? this.procs.filter((p) => ids.includes(p.id)) : this.procs;
   }
 
-  private create(instance: number): ManagedProcess {
-    const id = this.ctx.nextId();
+  /** A new process for an instance; `id` keeps an existing process's id (new log files, restored state). */
+  private create(instance: number, id = this.ctx.nextId()): ManagedProcess {
     const out = this.files.open(logPath(this.config, this.ctx.home, 'out', instance));
     const err = this.files.open(logPath(this.config, this.ctx.home, 'err', instance));
     const who = { id, instance, home: this.ctx.home };
