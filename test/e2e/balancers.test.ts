@@ -57,8 +57,18 @@ function listenersOf(port: number, pids: number[]): number[] {
   );
 }
 
-/** Sockets of `pid` in CLOSE_WAIT: the client hung up and the process never closed its end. */
-function closeWaitSockets(pid: number): number {
+/** Connections (not the listening socket) `pid` still holds on local port `port`, in any state. */
+function connectionSockets(pid: number, port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = socketInodes(pid);
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hex}`) && f[3] !== '0A' && inodes.has(f[9]!)).length;
+}
+
+function socketInodes(pid: number): Set<string> {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
@@ -68,6 +78,12 @@ function closeWaitSockets(pid: number): number {
       // closed meanwhile
     }
   }
+  return inodes;
+}
+
+/** Sockets of `pid` in CLOSE_WAIT: the client hung up and the process never closed its end. */
+function closeWaitSockets(pid: number): number {
+  const inodes = socketInodes(pid);
   return readFileSync('/proc/net/tcp', 'utf8')
     .split('\n')
     .slice(1)
@@ -94,14 +110,10 @@ describe('balancers', () => {
     // Close the three of the first worker: it now has none open, the other three.
     const first = workers[0]!.pid!;
     for (const h of held.filter((x) => x.pid === first)) h.socket.destroy();
-    await waitFor('the first worker reports its closed connections', async () => {
-      const probe = await heldConnection(port);
-      held.push(probe);
-      // Until the close reports arrive, a probe may still land on the other worker: not counted.
-      if (probe.pid !== first) probe.socket.destroy();
-      return probe.pid === first;
-    });
-    for (let i = 0; i < 2; i++) held.push(await heldConnection(port));
+    // The worker reports closed connections in the turn it sees them close: once its sockets are gone,
+    // the primary knows (bar a message in flight).
+    await waitFor('the first worker to close its connections', () => connectionSockets(first, port) === 0);
+    for (let i = 0; i < 3; i++) held.push(await heldConnection(port));
     assert.equal(on(first), 3, 'the next connections all went to the emptied worker');
     assert.equal(on(workers[1]!.pid!), 3);
   });
