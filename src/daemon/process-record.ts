@@ -53,5 +53,6 @@ export function idleState(slot: { id: number; instance: number }, reason = 'not 
     listening: [],
     ready_by: null,
     app_metrics: [],
+    log_dropped: null,
   };
 }

@@ -6,10 +6,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
 import type { AppConfig } from '../protocol/app-config.js';
+import type { LogRotation } from '../protocol/log-rotation.js';
 import type { ParsedRequest, Result } from '../protocol/channel.js';
 import type { ControlChannel, LogFile } from '../protocol/control-channel.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { appFiles } from '../supervision/app-files.js';
+import { checkLogFiles } from '../supervision/app-log-files.js';
 import { isLive } from '../supervision/process-state.js';
 import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
@@ -29,6 +31,7 @@ type Res<T extends keyof ControlChannel['requests']> = Result<ControlChannel, T>
 export interface SupervisorOptions {
   home: string;
   sampleIntervalMs: number;
+  logDefaults: LogRotation;
   createClusterApp?: (config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext) => AppRunner;
 }
 
@@ -58,6 +61,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       sampler: this.sampler,
       onChange: () => this.emit('processes:changed'),
       resolveInstances: (n) => (n === 'max' ? availableParallelism() : n),
+      logDefaults: opts.logDefaults,
     };
   }
 
@@ -81,6 +85,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async start(req: Req<'start'>): Promise<Res<'start'>> {
     const since = Date.now();
     checkStartConflicts(req.apps, (name) => this.apps.get(name));
+    // Before anything starts: output that could not be written would be lost while the app shows online.
+    for (const config of req.apps)
+      if (
+        !this.apps
+          .get(config.name)
+          ?.processes()
+          .some((p) => isLive(p.status))
+      )
+        checkLogFiles(config, this.opts.home, this.ctx.resolveInstances(config.instances));
     const messages: string[] = [];
     const hints: string[] = [];
     const started: AppRunner[] = [];
@@ -260,17 +273,35 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return apps.flatMap((a) => a.logFiles());
   }
 
-  flush(target: string | null): string[] {
-    const files = this.logFiles(target).map((f) => f.path);
+  async flush(target: string | null): Promise<string[]> {
+    const apps =
+      target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
+    // The writers empty the files they hold open, even when something moved them away from their path.
+    const emptied = new Set((await Promise.all(apps.map((a) => a.flushLogs()))).flat());
+    const files = apps.flatMap((a) => a.logFiles()).map((f) => f.path);
     for (const f of files) {
+      if (emptied.has(f)) continue;
       try {
-        // Writers use O_APPEND, so after truncation they go on writing at the new end of the file.
+        // Not held open (the app is stopped): empty the file at its path.
         truncateSync(f, 0);
       } catch {
         // not created yet
       }
     }
-    return files;
+    return [...new Set([...emptied, ...files])];
+  }
+
+  /** Every writer opens its log files again (logrotate "create" mode); returns the paths reopened. */
+  async reopenLogs(): Promise<string[]> {
+    const done = await Promise.all(
+      this.appRunners().map((a) =>
+        a.reopenLogs().catch((err: unknown) => {
+          log('log.reopen_failed', { app: a.name, message: (err as Error).message });
+          return [] as string[];
+        }),
+      ),
+    );
+    return done.flat();
   }
 
   async stopAll(): Promise<number> {

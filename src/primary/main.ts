@@ -15,7 +15,7 @@ import { serveRpc } from '../protocol/rpc-server.js';
 import { StoreHost } from '../store/store-host.js';
 import { appFiles } from '../supervision/app-files.js';
 import { mayStart } from '../supervision/process-state.js';
-import { log } from './primary-log.js';
+import { log, openPrimaryLog } from './primary-log.js';
 import { replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -30,6 +30,7 @@ if (!specPath) {
 delete process.env.SHOAL_PRIMARY_SPEC;
 const spec = PrimarySpecSchema.parse(JSON.parse(readFileSync(specPath, 'utf8')));
 process.title = `shoal primary ${spec.app.name}`;
+openPrimaryLog(appFiles(spec.home, spec.app.name).primaryLog, spec.log_defaults);
 if (!cluster.isPrimary) throw new Error('the primary must not run as a cluster worker');
 
 const pool = new WorkerPool({
@@ -38,6 +39,7 @@ const pool = new WorkerPool({
   home: spec.home,
   restarts: spec.restarts,
   restartReasons: spec.restart_reasons,
+  logDefaults: spec.log_defaults,
 });
 pool.addSlots(spec.slots);
 
@@ -158,6 +160,9 @@ const handlers: Handlers<PrimaryChannel, unknown> = {
     }
     return { workers: pool.snapshot() };
   },
+  logs: async (req) => ({
+    files: req.action === 'reopen' ? await pool.files.reopenAll() : await pool.files.truncate(),
+  }),
   shutdown: async () => {
     const stopped = await shutdown('shutdown requested by the daemon');
     exitSoon(0);

@@ -102,6 +102,11 @@ export const ControlChannel = defineChannel({
       request: z.object({ target: z.string().nullable() }),
       result: z.object({ files: z.array(z.string()) }),
     },
+    /** Reopen every log file (after logrotate's "create" mode moved them away). */
+    reloadLogs: {
+      request: z.object({}),
+      result: z.object({ files: z.array(z.string()) }),
+    },
     kill: { request: z.object({}), result: z.object({ stopped: z.number().int() }) },
     signal: {
       request: z.object({ target: Target, signal: z.string().regex(/^SIG[A-Z0-9]+$/) }),

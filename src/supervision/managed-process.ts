@@ -36,6 +36,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   readonly recentStderr: string[] = [];
   nextRestartAt: number | null = null;
   lastRestartReason: string | null = null;
+  /** Lines its log files could not take (disk full), since when, and why; null while none was lost. */
+  logDropped: { lines: number; since: number; reason: string } | null = null;
   /** Last runtime figures the process reported (Node apps only). */
   stats: StatsMessage | null = null;
 
@@ -144,9 +146,17 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.confirmedBy = null;
     this.listening = [];
     this.startedAt = now();
-    const outputDone = attachOutput(child, this.logs, (line) => {
-      this.recentStderr.push(line);
-      if (this.recentStderr.length > RECENT_STDERR_LINES) this.recentStderr.shift();
+    const outputDone = attachOutput(child, this.logs, {
+      identity: { app: this.app.name, id: this.id, instance: this.instance },
+      onStderrLine: (line) => {
+        this.recentStderr.push(line);
+        if (this.recentStderr.length > RECENT_STDERR_LINES) this.recentStderr.shift();
+      },
+      onDropped: (lines, reason) => {
+        this.logDropped ??= { lines: 0, since: now(), reason };
+        this.logDropped.lines += lines;
+        this.logDropped.reason = reason;
+      },
     });
     child.onMessage((message) => {
       const address = listeningAddress(message);

@@ -52,6 +52,17 @@ export function registerLogCommands(program: Command): void {
     );
 
   program
+    .command('reloadLogs')
+    .description('reopen every log file (after logrotate moved them away)')
+    .action(async () =>
+      withClient(async (client) => {
+        const { files } = await client.request('reloadLogs', {});
+        process.stdout.write(`Reopened ${files.length} log file(s)\n`);
+        return 0;
+      }),
+    );
+
+  program
     .command('flush')
     .description('empty the log files of an app (or all)')
     .argument('[target]', 'name, id or namespace')

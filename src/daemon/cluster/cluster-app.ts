@@ -179,6 +179,16 @@ export class ClusterApp implements AppRunner {
     return appLogFiles(this.config, this.ctx.home, this.slots);
   }
 
+  async reopenLogs(): Promise<string[]> {
+    if (!this.primary?.connected) return [];
+    return (await this.primary.request('logs', { action: 'reopen' }, this.timeout())).files;
+  }
+
+  async flushLogs(): Promise<string[]> {
+    if (!this.primary?.connected) return [];
+    return (await this.primary.request('logs', { action: 'flush' }, this.timeout())).files;
+  }
+
   /** Takes over a primary left running by a previous daemon; throws a coded error when it cannot. */
   static async adopt(spec: PrimarySpec, ctx: AppContext): Promise<ClusterApp> {
     const app = new ClusterApp(spec.app, spec.cli_env, ctx);
@@ -259,6 +269,7 @@ export class ClusterApp implements AppRunner {
       slots: this.slots,
       workers: this.workers,
       primaryPid: this.primary?.pid ?? null,
+      logDefaults: this.ctx.logDefaults,
     });
   }
 

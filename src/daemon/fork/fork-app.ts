@@ -7,9 +7,9 @@ import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
 import { launchSpec } from '../../supervision/launch-spec.js';
-import { LogFileRegistry } from '../../supervision/log-file-registry.js';
+import { openOutputFiles } from '../../supervision/app-log-files.js';
+import { eventsLoggedBy, LogFileRegistry } from '../../supervision/log-file-registry.js';
 import { appLogFiles, logPath } from '../../supervision/log-paths.js';
-import { timestampFormatFor } from '../../supervision/log-sink.js';
 import { ManagedProcess } from '../../supervision/managed-process.js';
 import { mayStart } from '../../supervision/process-state.js';
 import { stateOf } from '../../supervision/process-view.js';
@@ -21,7 +21,7 @@ import { forkLauncher } from './fork-launcher.js';
 
 export class ForkApp implements AppRunner {
   private procs: ManagedProcess[] = [];
-  private readonly files = new LogFileRegistry();
+  private readonly files = new LogFileRegistry(eventsLoggedBy(log));
   /** The app's embedded shared store: in fork mode the daemon hosts it (a cluster app's primary does). */
   private store: StoreHost | null = null;
 
@@ -112,6 +112,16 @@ export class ForkApp implements AppRunner {
     return appLogFiles(this.config, this.ctx.home, this.procs);
   }
 
+  /** The files this app's processes write, opened again (reloadLogs). */
+  reopenLogs(): Promise<string[]> {
+    return this.files.reopenAll();
+  }
+
+  /** Empties the files being written, wherever they were moved; returns the paths. */
+  flushLogs(): Promise<string[]> {
+    return this.files.truncate();
+  }
+
   async replace(id: number, reason: string): Promise<void> {
     const p = this.procs.find((x) => x.id === id);
     if (p) await p.restart(reason, this.config);
@@ -147,15 +157,10 @@ export class ForkApp implements AppRunner {
 
   private create(instance: number): ManagedProcess {
     const id = this.ctx.nextId();
-    const out = this.files.open(logPath(this.config, this.ctx.home, 'out', instance));
-    const err = this.files.open(logPath(this.config, this.ctx.home, 'err', instance));
+    const output = openOutputFiles(this.files, this.config, this.ctx.home, instance, this.ctx.logDefaults);
     const who = { id, instance, home: this.ctx.home };
     const launcher = forkLauncher(() => launchSpec(proc.app, this.cliEnv, who), this.config.treekill);
-    const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, {
-      out,
-      err,
-      timestamp: timestampFormatFor(this.config),
-    });
+    const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, output);
     proc.on('transition', (t) => {
       log('transition', { ...t, pid: proc.pid });
       this.ctx.onChange();
