@@ -30,6 +30,8 @@ export const ErrorCodes = {
   SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
   SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
   SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',
+  SHOAL_ERR_DUMP_WRITE:
+    'The process list could not be written (disk full, permissions); the previous one is intact.',
   SHOAL_ERR_DUMP_EMPTY: 'Saving an empty process list was refused (use --force).',
   SHOAL_ERR_STARTUP: 'The init script cannot be generated, installed or removed.',
   SHOAL_ERR_STORE_UNAVAILABLE:
