@@ -10,6 +10,7 @@ export const ErrorCodes = {
   SHOAL_ERR_APP_NOT_FOUND: 'No app or process matches the given name or id.',
   SHOAL_ERR_APP_EXISTS: 'An app with that name already runs something else.',
   SHOAL_ERR_START_FAILED: 'A process that was started (or restarted) failed instead of coming online.',
+  SHOAL_ERR_FLAG_INVALID: 'A command-line option has a value the command does not accept.',
   SHOAL_ERR_SIGNAL_INVALID: 'The signal name is not one this system knows.',
   SHOAL_ERR_DAEMON_UNREACHABLE: 'The daemon is not running or does not answer.',
   SHOAL_ERR_DAEMON_START: 'The daemon could not be started.',

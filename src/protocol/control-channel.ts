@@ -37,8 +37,12 @@ const Started = z.object({
 export const LogFileSchema = z.object({
   app: z.string(),
   id: z.number().int().nullable(),
+  /** The instance writing the file when only one does (per-instance files, or a single process). */
+  instance: z.number().int().nullable().default(null),
   stream: z.enum(['out', 'err']),
   path: z.string(),
+  /** log_type of the app: 'json' files hold one object per line, with the writer of each. */
+  log_type: z.enum(['raw', 'json']).default('raw'),
 });
 export type LogFile = z.infer<typeof LogFileSchema>;
 
