@@ -1,7 +1,6 @@
 // The daemon's registry of apps and the operations clients ask for. It owns no process logic itself:
 // each app is an AppRunner (fork apps in this process, cluster apps through their primary).
 import { EventEmitter } from 'node:events';
-import { truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
@@ -18,6 +17,7 @@ import type { AppRunner } from './app-runner.js';
 import { ensureAuthSecretFile } from './auth-secret-file.js';
 import { log } from './daemon-log.js';
 import { ForkApp } from './fork/fork-app.js';
+import { flushLogs, reopenLogs } from './log-commands.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { ClusterHints } from './cluster-hint.js';
 import { reportOn } from './operation-report.js';
@@ -87,13 +87,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     checkStartConflicts(req.apps, (name) => this.apps.get(name));
     // Before anything starts: output that could not be written would be lost while the app shows online.
     for (const config of req.apps)
-      if (
-        !this.apps
-          .get(config.name)
-          ?.processes()
-          .some((p) => isLive(p.status))
-      )
-        checkLogFiles(config, this.opts.home, this.ctx.resolveInstances(config.instances));
+      checkLogFiles(config, this.opts.home, this.ctx.resolveInstances(config.instances));
     const messages: string[] = [];
     const hints: string[] = [];
     const started: AppRunner[] = [];
@@ -268,40 +262,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   logFiles(target: string | null): LogFile[] {
-    const apps =
-      target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
-    return apps.flatMap((a) => a.logFiles());
+    return this.targetApps(target).flatMap((a) => a.logFiles());
   }
 
-  async flush(target: string | null): Promise<string[]> {
-    const apps =
-      target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
-    // The writers empty the files they hold open, even when something moved them away from their path.
-    const emptied = new Set((await Promise.all(apps.map((a) => a.flushLogs()))).flat());
-    const files = apps.flatMap((a) => a.logFiles()).map((f) => f.path);
-    for (const f of files) {
-      if (emptied.has(f)) continue;
-      try {
-        // Not held open (the app is stopped): empty the file at its path.
-        truncateSync(f, 0);
-      } catch {
-        // not created yet
-      }
-    }
-    return [...new Set([...emptied, ...files])];
+  flush(target: string | null): Promise<string[]> {
+    return flushLogs(this.targetApps(target));
   }
 
   /** Every writer opens its log files again (logrotate "create" mode); returns the paths reopened. */
-  async reopenLogs(): Promise<string[]> {
-    const done = await Promise.all(
-      this.appRunners().map((a) =>
-        a.reopenLogs().catch((err: unknown) => {
-          log('log.reopen_failed', { app: a.name, message: (err as Error).message });
-          return [] as string[];
-        }),
-      ),
-    );
-    return done.flat();
+  reopenLogs(): Promise<string[]> {
+    return reopenLogs(this.appRunners());
   }
 
   async stopAll(): Promise<number> {
@@ -319,6 +289,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       return this.opts.createClusterApp(config, cliEnv, this.ctx);
     }
     return new ForkApp(config, cliEnv, this.ctx);
+  }
+
+  private targetApps(target: string | null): AppRunner[] {
+    return target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
   }
 
   private selected(sel: { app: AppRunner; ids?: number[] }[]): ProcessInfo[] {

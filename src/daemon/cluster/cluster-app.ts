@@ -16,6 +16,7 @@ import { decideRestart, describeExit, type RestartHistory } from '../../supervis
 import type { AppContext } from '../app-context.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
+import { noteLogLosses } from '../log-commands.js';
 import { idleState, processRecord } from '../process-record.js';
 import { listeningNotices } from './listen-check.js';
 import { afterPrimaryDeath } from './primary-death.js';
@@ -179,14 +180,9 @@ export class ClusterApp implements AppRunner {
     return appLogFiles(this.config, this.ctx.home, this.slots);
   }
 
-  async reopenLogs(): Promise<string[]> {
+  async actOnLogs(action: 'reopen' | 'flush'): Promise<string[]> {
     if (!this.primary?.connected) return [];
-    return (await this.primary.request('logs', { action: 'reopen' }, this.timeout())).files;
-  }
-
-  async flushLogs(): Promise<string[]> {
-    if (!this.primary?.connected) return [];
-    return (await this.primary.request('logs', { action: 'flush' }, this.timeout())).files;
+    return (await this.primary.request('logs', { action }, this.timeout())).files;
   }
 
   /** Takes over a primary left running by a previous daemon; throws a coded error when it cannot. */
@@ -249,6 +245,7 @@ export class ClusterApp implements AppRunner {
   private handlers() {
     return {
       onSnapshot: (event: { workers: WorkerSnapshot[] }) => {
+        noteLogLosses(this.name, this.workers, event.workers);
         this.workers = event.workers;
         this.ctx.onChange();
       },

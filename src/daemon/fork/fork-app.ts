@@ -112,14 +112,9 @@ export class ForkApp implements AppRunner {
     return appLogFiles(this.config, this.ctx.home, this.procs);
   }
 
-  /** The files this app's processes write, opened again (reloadLogs). */
-  reopenLogs(): Promise<string[]> {
-    return this.files.reopenAll();
-  }
-
-  /** Empties the files being written, wherever they were moved; returns the paths. */
-  flushLogs(): Promise<string[]> {
-    return this.files.truncate();
+  /** The files this app's processes write, opened again (reloadLogs) or emptied wherever they were moved. */
+  actOnLogs(action: 'reopen' | 'flush'): Promise<string[]> {
+    return action === 'reopen' ? this.files.reopenAll() : this.files.truncate();
   }
 
   async replace(id: number, reason: string): Promise<void> {
