@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { Slot, WorkerSnapshot } from '../protocol/primary-channel.js';
 import { instanceEnv, nodeExecArgs } from '../supervision/launch-spec.js';
-import type { LogRotation } from '../protocol/log-rotation.js';
+import { type LogRotation, resolveRotation } from '../protocol/log-rotation.js';
 import { openOutputFiles } from '../supervision/app-log-files.js';
 import { eventsLoggedBy, LogFileRegistry } from '../supervision/log-file-registry.js';
 import { logPath } from '../supervision/log-paths.js';
@@ -124,7 +124,10 @@ export class WorkerPool extends EventEmitter<{
 
   /** Applies a new config to future forks (reload with new settings, restart --update-env). */
   update(app?: AppConfig, cliEnv?: Record<string, string>): void {
-    if (app) this.app = app;
+    if (app) {
+      this.app = app;
+      this.files.configureAll(resolveRotation(app, this.opts.logDefaults));
+    }
     if (cliEnv) this.cliEnv = cliEnv;
     if (app || cliEnv) this.configureCluster();
   }

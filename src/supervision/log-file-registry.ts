@@ -30,6 +30,11 @@ export class LogFileRegistry {
     if (file.closed) this.files.delete(path);
   }
 
+  /** New rotation settings for every open file (a restart with a new config). */
+  configureAll(rotation: LogRotation): void {
+    for (const f of this.files.values()) f.configure(rotation);
+  }
+
   /** Every open file opens its path again (after logrotate moved the files away); returns the paths. */
   async reopenAll(): Promise<string[]> {
     await Promise.all([...this.files.values()].map((f) => f.reopen()));

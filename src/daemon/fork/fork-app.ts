@@ -3,6 +3,7 @@
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { LogFile } from '../../protocol/control-channel.js';
 import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/process-info.js';
+import { resolveRotation } from '../../protocol/log-rotation.js';
 import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
@@ -61,6 +62,7 @@ export class ForkApp implements AppRunner {
     if (update) {
       this.config = update.config;
       this.cliEnv = update.cliEnv;
+      this.files.configureAll(resolveRotation(this.config, this.ctx.logDefaults));
     }
     await Promise.all(this.select(ids).map((p) => p.restart('restarted by user', this.config)));
   }
