@@ -10,6 +10,7 @@ export const ErrorCodes = {
   SHOAL_ERR_APP_NOT_FOUND: 'No app or process matches the given name or id.',
   SHOAL_ERR_APP_EXISTS: 'An app with that name already runs something else.',
   SHOAL_ERR_START_FAILED: 'A process that was started (or restarted) failed instead of coming online.',
+  SHOAL_ERR_FLAG_INVALID: 'A command-line option has a value the command does not accept.',
   SHOAL_ERR_SIGNAL_INVALID: 'The signal name is not one this system knows.',
   SHOAL_ERR_DAEMON_UNREACHABLE: 'The daemon is not running or does not answer.',
   SHOAL_ERR_DAEMON_START: 'The daemon could not be started.',
@@ -25,9 +26,13 @@ export const ErrorCodes = {
   SHOAL_ERR_UNSUPPORTED: 'The operation is not supported for this app.',
   SHOAL_ERR_SCALE_INVALID:
     'The instance count given to scale is not N, +N, -N or max, or leaves no instance.',
+  SHOAL_ERR_LOG_FILE:
+    'A log file of the app cannot be opened for writing (permissions, a directory in the way).',
   SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
   SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
   SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',
+  SHOAL_ERR_DUMP_WRITE:
+    'The process list could not be written (disk full, permissions); the previous one is intact.',
   SHOAL_ERR_DUMP_EMPTY: 'Saving an empty process list was refused (use --force).',
   SHOAL_ERR_STARTUP: 'The init script cannot be generated, installed or removed.',
   SHOAL_ERR_STORE_UNAVAILABLE:

@@ -6,7 +6,7 @@ import type { Generator } from './lib/load-child.js';
 import { MODES, type Mode, TARGETS, type TargetName } from './throughput.js';
 import { ROOT } from './lib/processes.js';
 
-export const PARTS = ['throughput', 'reload', 'crash', 'cli', 'memory', 'logs'] as const;
+export const PARTS = ['throughput', 'reload', 'crash', 'cli', 'memory', 'logs', 'log-rotation'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -29,6 +29,8 @@ export interface BenchOptions {
   coldRuns: number;
   forkApps: number;
   logLines: number;
+  /** Lines written by the app in the log-rotation part. */
+  rotationLines: number;
   only: Part[];
   shoalBin: string;
   /** Measure a private copy of the built CLI (default when --shoal-bin is not given). */
@@ -55,6 +57,7 @@ export const USAGE = `Usage: npm run bench -- [flags]   (or: node bench/run.js [
   --cli-runs N       runs per CLI timing (default 7); --cold-runs N cold starts (default 5)
   --fork-apps N      fork apps for the CLI and memory figures (default 50)
   --log-lines N      lines per worker in the log test (default 100000)
+  --rotation-lines N lines written under 2 MB rotation in the log-rotation part (default 1000000)
   --only a,b         parts to run: ${PARTS.join(', ')} (default: all)
   --shoal-bin PATH   the shoal executable to measure (default: a private copy of this tree's bin/ and dist/,
                      taken at start, so a concurrent \`npm run build\` cannot change it mid-run)
@@ -103,6 +106,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'cold-runs': { type: 'string' },
       'fork-apps': { type: 'string' },
       'log-lines': { type: 'string' },
+      'rotation-lines': { type: 'string' },
       only: { type: 'string' },
       'shoal-bin': { type: 'string' },
       'no-snapshot': { type: 'boolean' },
@@ -144,6 +148,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     coldRuns: int('cold-runs', values['cold-runs'], 5),
     forkApps: int('fork-apps', values['fork-apps'], 50),
     logLines: int('log-lines', values['log-lines'], 100_000),
+    rotationLines: int('rotation-lines', values['rotation-lines'], 1_000_000),
     only,
     shoalBin: values['shoal-bin'] ?? join(ROOT, 'bin', 'shoal.js'),
     snapshot: values['shoal-bin'] === undefined && !values['no-snapshot'],

@@ -10,6 +10,7 @@ import type { MachineInfo } from './lib/machine.js';
 import { ROOT } from './lib/processes.js';
 import { fmtMs, fmtRatio, median } from './lib/stats.js';
 import { type LogResult, logsTable } from './log-integrity.js';
+import { logRotationTable, type RotationResult, rotationChecks } from './log-rotation.js';
 import type { Part, Table } from './options.js';
 import { type ReloadResult, reloadTable } from './reload.js';
 import { MODES, type ThroughputResult, throughputTable } from './throughput.js';
@@ -61,6 +62,8 @@ export function tableOf(part: Part, result: unknown): Table {
       return memoryTable(result as MemoryResult);
     case 'logs':
       return logsTable(result as LogResult);
+    case 'log-rotation':
+      return logRotationTable(result as RotationResult);
   }
 }
 
@@ -97,6 +100,8 @@ function mdTable(t: Table, heading: string): string {
 /** Shoal's targets, each met or missed, with the figures. */
 export function targetChecks(parts: BenchResults['parts']): string[] {
   const out: string[] = [];
+  const rot = parts['log-rotation']?.result as RotationResult | undefined;
+  if (rot) out.push(...rotationChecks(rot));
   const tp = parts.throughput?.result as ThroughputResult | undefined;
   if (tp) {
     for (const m of MODES) {
@@ -153,7 +158,7 @@ export function targetChecks(parts: BenchResults['parts']): string[] {
 const SECTIONS: Array<{ title: string; parts: Part[]; intro?: string }> = [
   { title: 'Cluster mode', parts: ['throughput', 'reload', 'crash'] },
   { title: 'CLI and daemon', parts: ['cli', 'memory'] },
-  { title: 'Logs', parts: ['logs'] },
+  { title: 'Logs', parts: ['logs', 'log-rotation'] },
 ];
 
 function provenance(r: BenchResults, parts: Part[]): string {
@@ -185,9 +190,12 @@ function sectionText(r: BenchResults, s: (typeof SECTIONS)[number]): string {
     if (rec?.result) body.push(mdTable(tableOf(p, rec.result), '###'));
   }
   if (s.title === 'Cluster mode') {
-    const checks = targetChecks(r.parts);
+    const checks = targetChecks({ ...r.parts, 'log-rotation': undefined });
     if (checks.length > 0) body.push('### Targets', '', ...checks.map((c) => `- ${c}`), '');
   }
+  const rot = r.parts['log-rotation']?.result as RotationResult | undefined;
+  if (s.title === 'Logs' && rot)
+    body.push('### Targets', '', ...rotationChecks(rot).map((c) => `- ${c}`), '');
   const notes = notesFile(s.title);
   if (existsSync(notes)) body.push(readFileSync(notes, 'utf8').trim(), '');
   return `${body.join('\n').trimEnd()}\n`;

@@ -11,6 +11,7 @@ import { machineInfo, NoiseSampler } from './lib/machine.js';
 import { ROOT, runCleanups } from './lib/processes.js';
 import { snapshotShoal } from './lib/shoal-snapshot.js';
 import { measureLogs } from './log-integrity.js';
+import { measureLogRotation } from './log-rotation.js';
 import { type BenchOptions, PARTS, type Part, type PartContext, parseOptions, USAGE } from './options.js';
 import { measureReload } from './reload.js';
 import {
@@ -30,6 +31,7 @@ const MEASURE: Record<Part, (ctx: PartContext) => Promise<unknown>> = {
   cli: measureCli,
   memory: measureMemory,
   logs: measureLogs,
+  'log-rotation': measureLogRotation,
 };
 
 /** Upper bound for one part; a part past it is abandoned (its processes are killed) and reported failed. */

@@ -2,6 +2,7 @@
 // It checks each key's type and turns PM2's value forms into one form ("10s" -> 10000, "a b" -> ["a","b"]);
 // paths, the script, the interpreter and the instance count are resolved later (resolve/).
 import { constants } from 'node:os';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { nameProblem } from './names.js';
 import { splitCommandLine } from './resolve/command-line.js';
@@ -35,9 +36,8 @@ const duration = z
   .union([z.number(), z.string()])
   .transform(convert('a duration such as 500, "500ms", "10s", "1m" or "1h"', parseDuration));
 
-const bytes = z
-  .union([z.number(), z.string()])
-  .transform(convert('a size such as 524288000, "512K", "300M" or "1G"', parseBytes));
+const SIZE = 'a size such as 524288000, "512K", "300M" or "1G"';
+const bytes = z.union([z.number(), z.string()]).transform(convert(SIZE, parseBytes));
 
 const identifier = z.string().superRefine((v, ctx) => {
   const problem = nameProblem(v);
@@ -59,6 +59,16 @@ const signal = z.string().transform(
     const name = v.toUpperCase().startsWith('SIG') ? v.toUpperCase() : `SIG${v.toUpperCase()}`;
     if (!Object.hasOwn(constants.signals, name)) throw new Error(name);
     return name;
+  }),
+);
+
+const ROTATE_INTERVAL = '"daily", "hourly", "none" or a cron pattern such as "0 */6 * * *"';
+const rotateInterval = z.union([z.literal(false), z.string()]).transform(
+  convert(ROTATE_INTERVAL, (v: string | false) => {
+    if (v === false || v === 'none') return 'none';
+    if (v === 'daily' || v === 'hourly') return v;
+    new Cron(v, { paused: true }).stop();
+    return v;
   }),
 );
 
@@ -140,6 +150,17 @@ export const rawAppSchema = z.object({
   merge_logs: bool.optional(),
   time: bool.optional(),
   disable_logs: bool.optional(),
+  log_type: z.enum(['raw', 'json']).optional(),
+  log_max_size: z
+    .union([z.literal(false), z.number(), z.string()])
+    .transform(convert(SIZE, (v: number | string | false) => (v === false ? 0 : parseBytes(v))))
+    .optional(),
+  log_retain: z
+    .union([count, z.literal('all')])
+    .transform((v) => (v === 'all' ? 0 : v))
+    .optional(),
+  log_compress: bool.optional(),
+  log_rotate_interval: rotateInterval.optional(),
 
   max_memory_restart: bytes.optional(),
   watch: z
@@ -197,6 +218,11 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   merge_logs: BOOLEAN,
   time: BOOLEAN,
   disable_logs: BOOLEAN,
+  log_type: '"raw" or "json"',
+  log_max_size: `${SIZE}, or false for no size limit`,
+  log_retain: 'a whole number of files >= 0, or "all"',
+  log_compress: BOOLEAN,
+  log_rotate_interval: ROTATE_INTERVAL,
   max_memory_restart: 'a size such as 524288000, "512K", "300M" or "1G"',
   watch: 'true, false, a path or an array of paths',
   ignore_watch: 'a path or an array of paths',

@@ -34,6 +34,8 @@ export interface AppRunner {
   /** Stops everything and releases files; the runner is unusable afterwards. */
   destroy(): Promise<void>;
   logFiles(): LogFile[];
+  /** Opens every log file again (after an outside rotation moved them), or empties them; returns the paths. */
+  actOnLogs(action: 'reopen' | 'flush'): Promise<string[]>;
   /** Replaces one process gracefully (memory limit, watch): a reload of that worker in cluster mode. */
   replace(id: number, reason: string): Promise<void>;
   /** Sends a signal to the given processes (all when omitted). */

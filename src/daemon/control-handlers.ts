@@ -6,7 +6,7 @@ import type { Handlers } from '../protocol/channel.js';
 import { CONTROL_PROTOCOL_VERSION, type ControlChannel } from '../protocol/control-channel.js';
 import { packageVersion } from '../protocol/version.js';
 import { applyProcessFile } from './apply/apply-file.js';
-import { log } from './daemon-log.js';
+import { log, reopenDaemonLog } from './daemon-log.js';
 import type { FeatureSet } from './features/index.js';
 import { resurrectApps } from './persistence/resurrect.js';
 import { saveApps } from './persistence/save.js';
@@ -41,7 +41,11 @@ export function controlHandlers(d: DaemonControl): Handlers<ControlChannel, unkn
     list: () => ({ processes: supervisor.list() }),
     describe: (req) => supervisor.describe(req.target),
     logs: (req) => ({ files: supervisor.logFiles(req.target) }),
-    flush: (req) => ({ files: supervisor.flush(req.target) }),
+    flush: async (req) => ({ files: await supervisor.flush(req.target) }),
+    reloadLogs: async () => {
+      reopenDaemonLog();
+      return { files: [paths.daemonLog, ...(await supervisor.reopenLogs())] };
+    },
     signal: (req) => supervisor.signal(req.target, req.signal as NodeJS.Signals),
     env: (req) => supervisor.env(req.target),
     save: (req) => saveApps(supervisor.appRunners(), paths, req.force),

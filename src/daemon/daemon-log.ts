@@ -1,10 +1,19 @@
 // The daemon's own log (SHOAL_HOME/shoal.log): one line per event, every state transition with its reason.
-import { appendFileSync } from 'node:fs';
+// Rotated like the apps' logs, with the daemon's rotation defaults.
+import { BUILT_IN_LOG_ROTATION, type LogRotation } from '../protocol/log-rotation.js';
+import { EventLogFile } from '../supervision/event-log-file.js';
 
-let target: string | null = null;
+let target: EventLogFile | null = null;
+let failing = false;
 
-export function openDaemonLog(path: string): void {
-  target = path;
+export function openDaemonLog(path: string, rotation: LogRotation = BUILT_IN_LOG_ROTATION): void {
+  target?.stop();
+  target = new EventLogFile(path, rotation);
+}
+
+/** After logrotate moved shoal.log away (reloadLogs): the next line goes to a new file at the path. */
+export function reopenDaemonLog(): void {
+  target?.reopen();
 }
 
 export function log(event: string, fields: Record<string, unknown> = {}): void {
@@ -15,8 +24,11 @@ export function log(event: string, fields: Record<string, unknown> = {}): void {
   }
   try {
     // Synchronous and short: a few events per second at most, and each line must survive a crash.
-    appendFileSync(target, line, { mode: 0o600 });
-  } catch {
-    // nowhere left to report; never crash the daemon over its own log
+    target.append(line);
+    failing = false;
+  } catch (err) {
+    // Never crash the daemon over its own log; say it once on stderr (the init system's journal).
+    if (!failing) process.stderr.write(`shoal: cannot write ${target.path}: ${(err as Error).message}\n`);
+    failing = true;
   }
 }

@@ -14,6 +14,7 @@ import { log, openDaemonLog } from './daemon-log.js';
 import { daemonFeatures, FeatureSet } from './features/index.js';
 import { acquireHomeLock } from './home-lock.js';
 import { runFeature } from './run/run-feature.js';
+import { logDefaultsFrom } from './log-defaults.js';
 import { Supervisor } from './supervisor.js';
 
 async function main(): Promise<void> {
@@ -21,7 +22,10 @@ async function main(): Promise<void> {
   const run = takeRunSpec();
   const paths = homePaths(shoalHome());
   ensureHome(paths);
-  openDaemonLog(paths.daemonLog);
+  const logDefaults = logDefaultsFrom(process.env);
+  openDaemonLog(paths.daemonLog, logDefaults.rotation);
+  for (const bad of logDefaults.ignored)
+    log('daemon.log_default_ignored', { ...bad, note: 'not understood; the built-in default applies' });
   if ((await acquireHomeLock(paths.root)) === 'held-elsewhere' || (await socketAccepts(paths.socket))) {
     log('daemon.already_running', { socket: paths.socket });
     if (process.send) process.send(DaemonStart.alreadyRunning());
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
   const supervisor = new Supervisor({
     home: paths.root,
     sampleIntervalMs: Number(process.env.SHOAL_SAMPLE_INTERVAL_MS ?? 2000),
+    logDefaults: logDefaults.rotation,
     createClusterApp: (config, cliEnv, ctx) => new ClusterApp(config, cliEnv, ctx),
   });
   supervisor.sampler.start();

@@ -54,5 +54,6 @@ export function idleState(slot: { id: number; instance: number }, reason = 'not 
     hang_report: null,
     ready_by: null,
     app_metrics: [],
+    log_dropped: null,
   };
 }

@@ -26,3 +26,18 @@ export function scaleCount(name: string, current: number, instances: number | st
   }
   return wanted;
 }
+
+/**
+ * The worker slots after scaling to `instances`: the slots below that instance number keep their ids,
+ * missing instance numbers get new ones, in instance order.
+ */
+export function scaledSlots<S extends { id: number; instance: number }>(
+  slots: readonly S[],
+  instances: number,
+  nextId: () => number,
+): Array<{ id: number; instance: number }> {
+  const keep: Array<{ id: number; instance: number }> = slots.filter((s) => s.instance < instances);
+  const used = new Set(keep.map((s) => s.instance));
+  for (let i = 0; keep.length < instances; i++) if (!used.has(i)) keep.push({ id: nextId(), instance: i });
+  return keep.sort((a, b) => a.instance - b.instance);
+}

@@ -1,20 +1,22 @@
 // The daemon's registry of apps and the operations clients ask for. It owns no process logic itself:
 // each app is an AppRunner (fork apps in this process, cluster apps through their primary).
 import { EventEmitter } from 'node:events';
-import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
 import type { AppConfig } from '../protocol/app-config.js';
+import type { LogRotation } from '../protocol/log-rotation.js';
 import type { ParsedRequest, Result } from '../protocol/channel.js';
 import type { ControlChannel, LogFile } from '../protocol/control-channel.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { appFiles } from '../supervision/app-files.js';
+import { checkLogFiles } from '../supervision/app-log-files.js';
 import { isLive } from '../supervision/process-state.js';
 import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
 import { ensureAuthSecretFile } from './auth-secret-file.js';
 import { log } from './daemon-log.js';
 import { ForkApp } from './fork/fork-app.js';
+import { flushLogs, reopenLogs } from './log-commands.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { ClusterHints } from './cluster-hint.js';
 import { reportOn } from './operation-report.js';
@@ -30,6 +32,7 @@ type Res<T extends keyof ControlChannel['requests']> = Result<ControlChannel, T>
 export interface SupervisorOptions {
   home: string;
   sampleIntervalMs: number;
+  logDefaults: LogRotation;
   createClusterApp?: (config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext) => AppRunner;
 }
 
@@ -59,6 +62,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       sampler: this.sampler,
       onChange: () => this.emit('processes:changed'),
       resolveInstances: (n) => (n === 'max' ? usableCpus() : n),
+      logDefaults: opts.logDefaults,
     };
   }
 
@@ -82,6 +86,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async start(req: Req<'start'>): Promise<Res<'start'>> {
     const since = Date.now();
     checkStartConflicts(req.apps, (name) => this.apps.get(name));
+    // Before anything starts: output that could not be written would be lost while the app shows online.
+    for (const config of req.apps)
+      checkLogFiles(config, this.opts.home, this.ctx.resolveInstances(config.instances));
     const messages: string[] = [];
     const hints: string[] = [];
     const started: AppRunner[] = [];
@@ -248,22 +255,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   logFiles(target: string | null): LogFile[] {
-    const apps =
-      target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
-    return apps.flatMap((a) => a.logFiles());
+    return this.targetApps(target).flatMap((a) => a.logFiles());
   }
 
-  flush(target: string | null): string[] {
-    const files = this.logFiles(target).map((f) => f.path);
-    for (const f of files) {
-      try {
-        // Writers use O_APPEND, so after truncation they go on writing at the new end of the file.
-        truncateSync(f, 0);
-      } catch {
-        // not created yet
-      }
-    }
-    return files;
+  flush(target: string | null): Promise<string[]> {
+    return flushLogs(this.targetApps(target));
+  }
+
+  /** Every writer opens its log files again (logrotate "create" mode); returns the paths reopened. */
+  reopenLogs(): Promise<string[]> {
+    return reopenLogs(this.appRunners());
   }
 
   async stopAll(): Promise<number> {
@@ -281,6 +282,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       return this.opts.createClusterApp(config, cliEnv, this.ctx);
     }
     return new ForkApp(config, cliEnv, this.ctx);
+  }
+
+  private targetApps(target: string | null): AppRunner[] {
+    return target === null ? this.appRunners() : resolveTarget(target, this.apps.values()).map((s) => s.app);
   }
 
   private selected(sel: { app: AppRunner; ids?: number[] }[]): ProcessInfo[] {

@@ -16,7 +16,7 @@ import { StoreHost } from '../store/store-host.js';
 import { appFiles } from '../supervision/app-files.js';
 import { mayStart } from '../supervision/process-state.js';
 import { signalAll } from '../supervision/process-tree.js';
-import { log } from './primary-log.js';
+import { log, openPrimaryLog } from './primary-log.js';
 import { ConnectionBalancer } from './connection-balancer.js';
 import { replaceHungWorker } from './hung-worker.js';
 import { replaceUnhealthy, replaceWorker, rollingReload } from './reload.js';
@@ -33,6 +33,7 @@ if (!specPath) {
 delete process.env.SHOAL_PRIMARY_SPEC;
 const spec = PrimarySpecSchema.parse(JSON.parse(readFileSync(specPath, 'utf8')));
 process.title = `shoal primary ${spec.app.name}`;
+openPrimaryLog(appFiles(spec.home, spec.app.name).primaryLog, spec.log_defaults);
 if (!cluster.isPrimary) throw new Error('the primary must not run as a cluster worker');
 
 // Frozen by node:cluster at its first setup: a balancer change takes effect when the primary starts anew.
@@ -44,6 +45,7 @@ const pool = new WorkerPool({
   home: spec.home,
   restarts: spec.restarts,
   restartReasons: spec.restart_reasons,
+  logDefaults: spec.log_defaults,
 });
 pool.addSlots(spec.slots);
 
@@ -181,6 +183,9 @@ const handlers: Handlers<PrimaryChannel, unknown> = {
     }
     return { workers: pool.snapshot() };
   },
+  logs: async (req) => ({
+    files: req.action === 'reopen' ? await pool.files.reopenAll() : await pool.files.truncate(),
+  }),
   shutdown: async () => {
     const stopped = await shutdown('shutdown requested by the daemon');
     exitSoon(0);

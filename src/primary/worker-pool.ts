@@ -6,9 +6,10 @@ import { EventEmitter } from 'node:events';
 import type { AppConfig } from '../protocol/app-config.js';
 import type { Slot, WorkerSnapshot } from '../protocol/primary-channel.js';
 import { instanceEnv, nodeExecArgs } from '../supervision/launch-spec.js';
-import { LogFileRegistry } from '../supervision/log-file-registry.js';
+import { type LogRotation, resolveRotation } from '../protocol/log-rotation.js';
+import { openOutputFiles } from '../supervision/app-log-files.js';
+import { eventsLoggedBy, LogFileRegistry } from '../supervision/log-file-registry.js';
 import { logPath } from '../supervision/log-paths.js';
-import { timestampFormatFor } from '../supervision/log-sink.js';
 import { watchHealth } from '../supervision/health-monitor.js';
 import { watchHeartbeat } from '../supervision/heartbeat.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
@@ -22,6 +23,7 @@ export interface PoolOptions {
   home: string;
   restarts: Record<string, number>;
   restartReasons: Record<string, string>;
+  logDefaults: LogRotation;
 }
 
 export type MessageRoute = (proc: ManagedProcess, message: unknown) => void;
@@ -43,7 +45,7 @@ export class WorkerPool extends EventEmitter<{
   readonly slots = new Map<number, ManagedProcess>();
   /** True once any worker of this app has listened: from then on a replacement must listen to count as ready. */
   everListened = false;
-  private readonly files = new LogFileRegistry();
+  readonly files = new LogFileRegistry(eventsLoggedBy(log));
   private readonly unwatch = new Map<ManagedProcess, () => void>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -81,8 +83,13 @@ export class WorkerPool extends EventEmitter<{
 
   /** A new process for an existing slot, not yet in the table (reload starts it beside the old one). */
   create(slot: Slot): ManagedProcess {
-    const out = this.files.open(logPath(this.app, this.opts.home, 'out', slot.instance));
-    const err = this.files.open(logPath(this.app, this.opts.home, 'err', slot.instance));
+    const output = openOutputFiles(
+      this.files,
+      this.app,
+      this.opts.home,
+      slot.instance,
+      this.opts.logDefaults,
+    );
     const who = { id: slot.id, instance: slot.instance, home: this.opts.home };
     const proc: ManagedProcess = new ManagedProcess(
       slot.id,
@@ -92,7 +99,7 @@ export class WorkerPool extends EventEmitter<{
         () => instanceEnv(proc.app, this.cliEnv, who),
         () => proc.app.kill_timeout,
       ),
-      { out, err, timestamp: timestampFormatFor(this.app) },
+      output,
     );
     proc.on('transition', (t) => {
       log('transition', { ...t, pid: proc.pid });
@@ -132,7 +139,10 @@ export class WorkerPool extends EventEmitter<{
 
   /** Applies a new config to future forks (reload with new settings, restart --update-env). */
   update(app?: AppConfig, cliEnv?: Record<string, string>): void {
-    if (app) this.app = app;
+    if (app) {
+      this.app = app;
+      this.files.configureAll(resolveRotation(app, this.opts.logDefaults));
+    }
     if (cliEnv) this.cliEnv = cliEnv;
     if (app || cliEnv) this.configureCluster();
   }

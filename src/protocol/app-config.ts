@@ -67,6 +67,15 @@ export const AppConfigSchema = z.object({
   merge_logs: z.boolean().default(true),
   time: z.boolean().default(false),
   disable_logs: z.boolean().default(false),
+  /** 'raw' lines as the app wrote them, or 'json': one object per line (PM2's log_type). */
+  log_type: z.enum(['raw', 'json']).default('raw'),
+  /** Rotation (docs/logs.md); null means the daemon's default. Bytes, 0 = no size limit. */
+  log_max_size: z.number().int().min(0).nullable().default(null),
+  /** Rotated files kept per log file, 0 = all; null = the daemon's default. */
+  log_retain: z.number().int().min(0).nullable().default(null),
+  log_compress: z.boolean().nullable().default(null),
+  /** 'daily', 'hourly', a cron pattern or 'none'; null = the daemon's default. */
+  log_rotate_interval: z.string().nullable().default(null),
 
   max_memory_restart: z.number().int().min(0).nullable().default(null),
   watch: z.union([z.boolean(), z.array(z.string())]).default(false),

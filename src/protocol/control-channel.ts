@@ -64,8 +64,12 @@ export type AppOutcome = z.infer<typeof AppOutcomeSchema>;
 export const LogFileSchema = z.object({
   app: z.string(),
   id: z.number().int().nullable(),
+  /** The instance writing the file when only one does (per-instance files, or a single process). */
+  instance: z.number().int().nullable().default(null),
   stream: z.enum(['out', 'err']),
   path: z.string(),
+  /** log_type of the app: 'json' files hold one object per line, with the writer of each. */
+  log_type: z.enum(['raw', 'json']).default('raw'),
 });
 export type LogFile = z.infer<typeof LogFileSchema>;
 
@@ -150,6 +154,11 @@ export const ControlChannel = defineChannel({
     },
     flush: {
       request: z.object({ target: z.string().nullable() }),
+      result: z.object({ files: z.array(z.string()) }),
+    },
+    /** Reopen every log file (after logrotate's "create" mode moved them away). */
+    reloadLogs: {
+      request: z.object({}),
       result: z.object({ files: z.array(z.string()) }),
     },
     kill: { request: z.object({}), result: z.object({ stopped: z.number().int() }) },

@@ -55,6 +55,11 @@ export const PrimaryChannel = defineChannel({
     replace: { request: z.object({ process_id: z.number().int(), reason: z.string() }), result: Workers },
     scale: { request: z.object({ slots: z.array(SlotSchema) }), result: Workers },
     signal: { request: z.object({ signal: z.string(), ids: Ids }), result: Workers },
+    /** Reopen (after an outside rotation) or empty (flush) the log files the workers write. */
+    logs: {
+      request: z.object({ action: z.enum(['reopen', 'flush']) }),
+      result: z.object({ files: z.array(z.string()) }),
+    },
     /** Stop every worker, then the primary exits. */
     shutdown: { request: z.object({}), result: z.object({ stopped: z.number().int() }) },
   },

@@ -3,6 +3,7 @@
 // finds the primaries still running (see daemon/cluster/primary-spec-file.ts).
 import { z } from 'zod';
 import { AppConfigSchema } from './app-config.js';
+import { BUILT_IN_LOG_ROTATION, LogRotationSchema } from './log-rotation.js';
 import { SlotSchema } from './primary-channel.js';
 
 export const PRIMARY_SPEC_VERSION = 1;
@@ -14,6 +15,8 @@ export const PrimarySpecSchema = z.object({
   home: z.string(),
   socket: z.string(),
   slots: z.array(SlotSchema),
+  /** The daemon's rotation defaults, for the app's unset log_* keys and the primary's own log. */
+  log_defaults: LogRotationSchema.default(BUILT_IN_LOG_ROTATION),
   /** Restart counts to carry over (a primary started again after its predecessor died). */
   restarts: z.record(z.string(), z.number().int()).default({}),
   /** And why each was last restarted, by process id. */

@@ -77,6 +77,11 @@ export const ProcessDetailSchema = z.object({
   next_restart_at: z.number().nullable(),
   /** Metrics the app declared with the runtime library, as last reported by this process. */
   app_metrics: z.array(AppMetricSchema),
+  /** Lines its log files could not take (a full disk): how many, since when, the last reason; null if none. */
+  log_dropped: z
+    .object({ lines: z.number().int(), since: z.number(), reason: z.string() })
+    .nullable()
+    .default(null),
   /** Pid of the app's cluster primary (cluster mode), or null. */
   primary_pid: z.number().int().nullable(),
   primary: PrimaryInfoSchema.nullable(),

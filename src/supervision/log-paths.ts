@@ -38,7 +38,15 @@ export function appLogFiles(
       const path = logPath(app, home, stream, p.instance);
       if (path === null || seen.has(path)) continue;
       seen.add(path);
-      files.push({ app: app.name, id: app.merge_logs ? null : p.id, stream, path });
+      const single = !app.merge_logs || processes.length === 1;
+      files.push({
+        app: app.name,
+        id: app.merge_logs ? null : p.id,
+        instance: single ? p.instance : null,
+        stream,
+        path,
+        log_type: app.log_type,
+      });
     }
   }
   return files;

@@ -1,10 +1,9 @@
-// Writes what processes print to a log file without losing or breaking a line, and without blocking
-// the supervisor: when the file cannot keep up, the sources are paused (the pipe fills and the app's
-// writes wait), never dropped. Several sources (instances of one app) may share one file; each source
-// keeps its own partial line so lines never interleave mid-line.
-import { createWriteStream, type WriteStream } from 'node:fs';
+// Copies what processes print into their log files line by line (log-file.ts does the writing). Several
+// sources (instances of one app) may share one file; each source keeps its own partial line so lines
+// never interleave mid-line. Lines are written raw, with a timestamp, or as JSON objects (log_type json).
 import type { Readable } from 'node:stream';
 import dayjs from 'dayjs';
+import type { LogFile } from './log-file.js';
 
 /** A partial line longer than this is written out anyway, so one endless line cannot grow memory forever. */
 const MAX_PENDING_BYTES = 1024 * 1024;
@@ -16,62 +15,27 @@ export function timestampFormatFor(opts: { time: boolean; log_date_format: strin
   return opts.time ? 'YYYY-MM-DDTHH:mm:ss.SSSZ' : null;
 }
 
-export class LogFile {
-  readonly path: string;
-  private stream: WriteStream;
-  private paused = new Set<Readable>();
-  private sources = 0;
-
-  constructor(path: string) {
-    this.path = path;
-    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
-    this.stream.on('drain', () => {
-      for (const r of this.paused) r.resume();
-      this.paused.clear();
-    });
-    // A write error (disk full, file removed by hand) must not crash the supervisor.
-    this.stream.on('error', () => {});
-  }
-
-  write(data: string, source: Readable | null): void {
-    if (!this.stream.write(data) && source) {
-      source.pause();
-      this.paused.add(source);
-    }
-  }
-
-  /** True once every user has released the file. */
-  get closed(): boolean {
-    return this.sources <= 0;
-  }
-
-  retain(): void {
-    this.sources += 1;
-  }
-
-  /** Drops one user; the file is closed once nobody writes to it. Resolves once data is flushed. */
-  release(): Promise<void> {
-    this.sources -= 1;
-    if (this.sources > 0) return Promise.resolve();
-    return this.close();
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stream.closed || this.stream.destroyed) return resolve();
-      this.stream.end(() => resolve());
-    });
-  }
+/** Who wrote the lines, for JSON lines (PM2's field names, so log shippers that read PM2's keep working). */
+export interface JsonIdentity {
+  app: string;
+  id: number;
+  instance: number;
 }
 
 export interface AttachOptions {
   timestamp: TimestampFormat;
+  /** Set for log_type json: each line becomes one JSON object. */
+  json?: JsonIdentity | null;
+  stream?: 'out' | 'err';
+  /** Counts lines the file could not take (disk full). */
+  onDropped?: (lines: number, reason: string) => void;
   /** Called with each complete line (without newline), e.g. to keep the last stderr lines. */
   onLine?: (line: string) => void;
 }
 
 /** Copies a readable into a log file line by line; resolves when the readable has ended and its last line is written. */
 export function attachToLog(source: Readable, file: LogFile | null, opts: AttachOptions): Promise<void> {
+  const writer = { readable: source, dropped: (n: number, why: string) => opts.onDropped?.(n, why) };
   return new Promise((resolve) => {
     let pending = '';
     source.setEncoding('utf8');
@@ -81,14 +45,7 @@ export function attachToLog(source: Readable, file: LogFile | null, opts: Attach
     };
     const writeComplete = (complete: string) => {
       // complete ends with '\n' and holds whole lines only
-      if (file) {
-        if (opts.timestamp === null) file.write(complete, source);
-        else {
-          const stamp = dayjs().format(opts.timestamp);
-          const body = complete.slice(0, -1).split('\n');
-          file.write(`${body.map((l) => `${stamp}: ${l}`).join('\n')}\n`, source);
-        }
-      }
+      if (file) file.write(formatLines(complete, opts), writer);
       emitLines(complete);
     };
     source.on('data', (chunk: string) => {
@@ -116,4 +73,22 @@ export function attachToLog(source: Readable, file: LogFile | null, opts: Attach
       if (pending.length > 0 || !source.readableEnded) finish();
     });
   });
+}
+
+/** complete ends with a newline and holds whole lines; returns them as they go into the file. */
+export function formatLines(complete: string, opts: AttachOptions): string {
+  if (opts.json) {
+    const who = opts.json;
+    const timestamp = opts.timestamp === null ? new Date().toISOString() : dayjs().format(opts.timestamp);
+    const type = opts.stream ?? 'out';
+    let out = '';
+    for (const message of complete.slice(0, -1).split('\n')) {
+      out += `${JSON.stringify({ timestamp, app_name: who.app, process_id: who.id, instance: who.instance, type, message })}\n`;
+    }
+    return out;
+  }
+  if (opts.timestamp === null) return complete;
+  const stamp = dayjs().format(opts.timestamp);
+  const body = complete.slice(0, -1).split('\n');
+  return `${body.map((l) => `${stamp}: ${l}`).join('\n')}\n`;
 }

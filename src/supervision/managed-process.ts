@@ -9,7 +9,7 @@ import type { ExitInfo } from '../protocol/process-info.js';
 import type { ChildHandle, ExitEvent, Launcher } from './child-handle.js';
 import { now } from './clock.js';
 import type { ManagedProcessEvents } from './process-events.js';
-import { attachOutput, type OutputFiles } from './process-output.js';
+import { attachOutput, keepLast, type OutputFiles, recordDropped } from './process-output.js';
 import { canTransition, IllegalTransitionError, mayStart, type ProcessStatus } from './process-state.js';
 import { decideRestart, exitRecord, killedFromOutside, type RestartHistory } from './restart-policy.js';
 
@@ -33,6 +33,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   readonly recentStderr: string[] = [];
   nextRestartAt: number | null = null;
   lastRestartReason: string | null = null;
+  /** Lines its log files could not take (disk full), since when, and why; null while none was lost. */
+  logDropped: { lines: number; since: number; reason: string } | null = null;
   /** Last runtime figures the process reported (Node apps only). */
   stats: StatsMessage | null = null;
   /** The diagnostic report written when this process (or the one it replaced) last hung. */
@@ -150,9 +152,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.confirmedBy = null;
     this.listening = [];
     this.startedAt = now();
-    const outputDone = attachOutput(child, this.logs, (line) => {
-      this.recentStderr.push(line);
-      if (this.recentStderr.length > RECENT_STDERR_LINES) this.recentStderr.shift();
+    const outputDone = attachOutput(child, this.logs, {
+      identity: { app: this.app.name, id: this.id, instance: this.instance },
+      onStderrLine: (line) => keepLast(this.recentStderr, line, RECENT_STDERR_LINES),
+      onDropped: (lines, why) => recordDropped(this, lines, why, now()),
     });
     child.onMessage((message) => {
       const address = listeningAddress(message);
@@ -237,8 +240,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     const info = exitRecord(exit, t, uptime, this.status === 'stopping');
     const what = info.reason;
     this.lastExit = info;
-    this.exits.push(info);
-    if (this.exits.length > RECENT_EXITS) this.exits.shift();
+    keepLast(this.exits, info, RECENT_EXITS);
 
     if (this.status === 'stopping') {
       this.transition('stopped', `stopped (${what})`);

@@ -27,5 +27,6 @@ export function stateOf(p: ManagedProcess): ProcessState {
     exits: [...p.exits],
     next_restart_at: p.nextRestartAt,
     app_metrics: p.stats?.app_metrics ?? [],
+    log_dropped: p.logDropped ? { ...p.logDropped } : null,
   };
 }

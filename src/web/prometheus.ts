@@ -46,6 +46,12 @@ function addProcessMetrics(registry: Registry, processes: ProcessDetail[], sourc
     labelNames,
     registers,
   });
+  const dropped = new Counter<ProcessLabel>({
+    name: 'shoal_log_dropped_lines_total',
+    help: 'Lines of the process its log files could not take (a full disk, an I/O error), since it was created.',
+    labelNames,
+    registers,
+  });
   const memory = gauge('shoal_process_resident_memory_bytes', 'Resident memory of the process, in bytes.');
   const up = gauge('shoal_process_up', '1 when the process is online, else 0.');
   const uptime = gauge('shoal_process_uptime_seconds', 'Seconds since the current run started; 0 when down.');
@@ -71,6 +77,7 @@ function addProcessMetrics(registry: Registry, processes: ProcessDetail[], sourc
   for (const p of processes) {
     const labels = { app: p.name, instance: String(p.instance), id: String(p.id) };
     restarts.inc(labels, p.restarts);
+    dropped.inc(labels, p.log_dropped?.lines ?? 0);
     const cpuSeconds = p.status === 'online' ? source.cpuSeconds(p.pid) : null;
     if (cpuSeconds !== null) cpu.inc(labels, cpuSeconds);
     memory.set(labels, p.memory);

@@ -79,7 +79,7 @@ describe('logs', () => {
     await home.ok(['start', fixture('print-lines.js'), '--name', 'few', '--', '50']);
     await waitFor('done', () => readFileSync(home.logPath('few'), 'utf8').includes('done'));
     const res = await home.ok(['logs', 'few', '--lines', '5', '--nostream']);
-    assert.match(res.stdout, /few \| line 46 of 50\n(.|\n)*few \| line 49 of 50\nfew \| done/);
+    assert.match(res.stdout, /0\|few \| line 46 of 50\n(.|\n)*0\|few \| line 49 of 50\n0\|few \| done/);
     assert.doesNotMatch(res.stdout, /line 45 of 50/);
     const raw = await home.ok(['logs', 'few', '--lines', '2', '--nostream', '--raw', '--out']);
     assert.equal(raw.stdout, 'line 49 of 50\ndone\n');

@@ -33,6 +33,7 @@ function setup(t: TestContext, overrides: Partial<AppConfig> = {}, child: FakeCh
     out: null,
     err: null,
     timestamp: null,
+    json: false,
   });
   const transitions: TransitionEvent[] = [];
   proc.on('transition', (e) => transitions.push(e));

@@ -49,6 +49,7 @@ function detail(over: Partial<ProcessDetail>): ProcessDetail {
     exits: [],
     next_restart_at: null,
     app_metrics: [],
+    log_dropped: null,
     primary_pid: null,
     primary: null,
     ...over,

@@ -51,6 +51,14 @@ function describeText(d: ProcessDetail): string {
     ['cwd', c.cwd],
     ['out log', d.out_log ?? '(disabled)'],
     ['error log', d.err_log ?? '(disabled)'],
+    ...(d.log_dropped
+      ? [
+          [
+            'log',
+            `dropped ${d.log_dropped.lines} lines since ${new Date(d.log_dropped.since).toISOString()}: ${d.log_dropped.reason}`,
+          ] as [string, string],
+        ]
+      : []),
     ['kill', `${c.kill_signal}, SIGKILL after ${c.kill_timeout} ms`],
     [
       'restart policy',

@@ -1,8 +1,10 @@
 // Commands about output: logs (last lines, then live) and flush.
 import type { Command } from 'commander';
+import { ShoalError } from '../../errors.js';
+import { formatLine, type PrintOptions } from '../log-lines.js';
 import { follow, lastLines } from '../log-tail.js';
-import { dim, red } from '../output.js';
-import { withClient } from '../session.js';
+import { dim } from '../output.js';
+import { run, withClient } from '../session.js';
 
 interface LogsFlags {
   lines: string;
@@ -10,6 +12,18 @@ interface LogsFlags {
   err?: boolean;
   out?: boolean;
   raw?: boolean;
+  json?: boolean;
+  timestamp?: string | boolean;
+}
+
+function lineCount(value: string): number {
+  if (!/^\d+$/.test(value.trim()))
+    throw new ShoalError(
+      'SHOAL_ERR_FLAG_INVALID',
+      `--lines expects a whole number of lines (0 or more), got ${JSON.stringify(value)}.`,
+      { key: 'lines', received: value },
+    );
+  return Number(value);
 }
 
 export function registerLogCommands(program: Command): void {
@@ -23,30 +37,57 @@ export function registerLogCommands(program: Command): void {
     .option('--err', 'only stderr')
     .option('--out', 'only stdout')
     .option('--raw', 'print lines without the app prefix')
-    .action(async (target: string | undefined, flags: LogsFlags) =>
-      withClient(async (client) => {
+    .option('--json', 'print each line as a JSON object (timestamp, app, instance, stream, message)')
+    .option('--timestamp [format]', 'add the time in front of each line (dayjs format)')
+    .action(async (target: string | undefined, flags: LogsFlags) => {
+      // Checked before anything else: a bad flag must not even start a daemon.
+      let n: number;
+      try {
+        n = lineCount(flags.lines);
+      } catch (err) {
+        return run(() => Promise.reject(err));
+      }
+      return withClient(async (client) => {
+        const opts: PrintOptions = {
+          raw: flags.raw === true,
+          json: flags.json === true,
+          timestamp:
+            flags.timestamp === undefined || flags.timestamp === false
+              ? null
+              : flags.timestamp === true
+                ? 'YYYY-MM-DDTHH:mm:ss'
+                : flags.timestamp,
+        };
         const { files } = await client.request('logs', { target: target ?? null });
         const wanted = files.filter((f) =>
           flags.err ? f.stream === 'err' : flags.out ? f.stream === 'out' : true,
         );
-        const prefix = (app: string, stream: 'out' | 'err') =>
-          flags.raw ? '' : stream === 'err' ? red(`${app} | `) : dim(`${app} | `);
-        const n = Number(flags.lines);
         for (const f of wanted) {
-          const lines = lastLines(f.path, Number.isFinite(n) ? n : 15);
-          if (!flags.raw) process.stdout.write(dim(`${f.path} (last ${lines.length} lines)\n`));
-          for (const l of lines) process.stdout.write(`${prefix(f.app, f.stream)}${l}\n`);
+          const lines = lastLines(f.path, n);
+          if (!opts.raw && !opts.json) process.stdout.write(dim(`${f.path} (last ${lines.length} lines)\n`));
+          for (const l of lines) process.stdout.write(`${formatLine(f, l, opts)}\n`);
         }
         if (flags.nostream) return 0;
         client.close();
         const stops = wanted.map((f) =>
-          follow(f.path, (l) => process.stdout.write(`${prefix(f.app, f.stream)}${l}\n`)),
+          follow(f.path, (l) => process.stdout.write(`${formatLine(f, l, opts)}\n`)),
         );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         for (const s of stops) s();
+        return 0;
+      });
+    });
+
+  program
+    .command('reloadLogs')
+    .description('reopen every log file (after logrotate moved them away)')
+    .action(async () =>
+      withClient(async (client) => {
+        const { files } = await client.request('reloadLogs', {});
+        process.stdout.write(`Reopened ${files.length} log file(s)\n`);
         return 0;
       }),
     );

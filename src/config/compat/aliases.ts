@@ -19,6 +19,11 @@ export const KEY_ALIASES: Readonly<Record<string, string>> = {
   combine_logs: 'merge_logs',
   cron: 'cron_restart',
   autoRestart: 'autorestart',
+  // pm2-logrotate's settings (pm2 set pm2-logrotate:<key>), accepted per app.
+  max_size: 'log_max_size',
+  retain: 'log_retain',
+  compress: 'log_compress',
+  rotateInterval: 'log_rotate_interval',
 };
 
 /**

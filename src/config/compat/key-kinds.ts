@@ -17,7 +17,6 @@ export const PM2_UNSUPPORTED: Readonly<Record<string, string>> = {
   increment_var: 'derive the value from the instance variable in the app',
   log_file: 'Shoal writes out_file and error_file; there is no combined file',
   log: 'Shoal writes out_file and error_file; there is no combined file',
-  log_type: 'Shoal writes raw logs',
   pid_file: 'Shoal keeps pids in its own state',
   pid: 'Shoal keeps pids in its own state',
   watch_options: 'Shoal has its own watcher',

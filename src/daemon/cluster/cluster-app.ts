@@ -15,6 +15,8 @@ import { decideRestart, describeExit, type RestartHistory } from '../../supervis
 import type { AppContext } from '../app-context.js';
 import type { AppRunner, AppUpdate } from '../app-runner.js';
 import { log } from '../daemon-log.js';
+import { scaledSlots } from '../scale-count.js';
+import { noteLogLosses } from '../log-commands.js';
 import { afterPrimaryDeath } from './primary-death.js';
 import { type PrimaryExit, PrimaryProcess } from './primary-process.js';
 import { removeSpecFile, writeSpecFile } from './primary-spec-file.js';
@@ -83,10 +85,7 @@ export class ClusterApp implements AppRunner {
   }
 
   async restart(ids?: number[], update?: AppUpdate): Promise<void> {
-    if (update) {
-      this.config = update.config;
-      this.cliEnv = update.cliEnv;
-    }
+    this.take(update);
     const primary = await this.ensurePrimary();
     const res = await primary.request(
       'restart',
@@ -98,10 +97,7 @@ export class ClusterApp implements AppRunner {
   }
 
   async reload(update?: AppUpdate): Promise<string[]> {
-    if (update) {
-      this.config = update.config;
-      this.cliEnv = update.cliEnv;
-    }
+    this.take(update);
     const primary = await this.ensurePrimary();
     const res = await primary.request(
       'reload',
@@ -122,12 +118,7 @@ export class ClusterApp implements AppRunner {
 
   async scale(instances: number): Promise<string[]> {
     const before = this.slots.length;
-    const keep = this.slots.filter((s) => s.instance < instances);
-    const used = new Set(keep.map((s) => s.instance));
-    const next = [...keep];
-    for (let i = 0; next.length < instances; i++)
-      if (!used.has(i)) next.push({ id: this.ctx.nextId(), instance: i });
-    this.slots = next.sort((a, b) => a.instance - b.instance);
+    this.slots = scaledSlots(this.slots, instances, this.ctx.nextId);
     this.config = { ...this.config, instances };
     const primary = await this.ensurePrimary();
     this.workers = (await primary.request('scale', { slots: this.slots }, this.timeout())).workers;
@@ -173,6 +164,11 @@ export class ClusterApp implements AppRunner {
 
   logFiles(): LogFile[] {
     return appLogFiles(this.config, this.ctx.home, this.slots);
+  }
+
+  async actOnLogs(action: 'reopen' | 'flush'): Promise<string[]> {
+    if (!this.primary?.connected) return [];
+    return (await this.primary.request('logs', { action }, this.timeout())).files;
   }
 
   /** Takes over a primary left running by a previous daemon; throws a coded error when it cannot. */
@@ -235,11 +231,16 @@ export class ClusterApp implements AppRunner {
   private handlers() {
     return {
       onSnapshot: (event: { workers: WorkerSnapshot[] }) => {
+        noteLogLosses(this.name, this.workers, event.workers);
         this.workers = event.workers;
         this.ctx.onChange();
       },
       onExit: (exit: PrimaryExit) => this.onPrimaryExit(exit),
     };
+  }
+
+  private take(update?: AppUpdate): void {
+    if (update) ({ config: this.config, cliEnv: this.cliEnv } = update);
   }
 
   /** How a restarted daemon finds this app again (recovery/): kept current after every change. */
@@ -252,6 +253,7 @@ export class ClusterApp implements AppRunner {
       slots: this.slots,
       workers: this.workers,
       primaryPid: this.primary?.pid ?? null,
+      logDefaults: this.ctx.logDefaults,
     });
   }
 

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainObject } from '../../config/is-object.js';
 import type { AppConfig } from '../../protocol/app-config.js';
+import type { LogRotation } from '../../protocol/log-rotation.js';
 import type { Slot, WorkerSnapshot } from '../../protocol/primary-channel.js';
 import { PRIMARY_SPEC_VERSION, type PrimarySpec, PrimarySpecSchema } from '../../protocol/primary-spec.js';
 import { processStartTime } from '../../supervision/process-tree.js';
@@ -18,6 +19,7 @@ export interface SpecFacts {
   /** The daemon's last view of the workers: their restart counts and reasons carry over to a new primary. */
   workers: WorkerSnapshot[];
   primaryPid: number | null;
+  logDefaults: LogRotation;
 }
 
 export function writeSpecFile(file: string, facts: SpecFacts): void {
@@ -35,6 +37,7 @@ export function writeSpecFile(file: string, facts: SpecFacts): void {
     home: facts.home,
     socket: facts.socket,
     slots: facts.slots,
+    log_defaults: facts.logDefaults,
     restarts,
     restart_reasons: reasons,
     primary: pid === null ? null : { pid, start_time: processStartTime(pid) },

@@ -3,6 +3,7 @@
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { LogFile } from '../../protocol/control-channel.js';
 import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/process-info.js';
+import { resolveRotation } from '../../protocol/log-rotation.js';
 import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
@@ -14,9 +15,9 @@ import {
   type InstanceIdentity,
   launchSpec,
 } from '../../supervision/launch-spec.js';
-import { LogFileRegistry } from '../../supervision/log-file-registry.js';
+import { openOutputFiles } from '../../supervision/app-log-files.js';
+import { eventsLoggedBy, LogFileRegistry } from '../../supervision/log-file-registry.js';
 import { appLogFiles, logPath } from '../../supervision/log-paths.js';
-import { timestampFormatFor } from '../../supervision/log-sink.js';
 import { ManagedProcess } from '../../supervision/managed-process.js';
 import { mayStart } from '../../supervision/process-state.js';
 import { stateOf } from '../../supervision/process-view.js';
@@ -30,7 +31,7 @@ import { forkLauncher } from './fork-launcher.js';
 
 export class ForkApp implements AppRunner {
   private procs: ManagedProcess[] = [];
-  private readonly files = new LogFileRegistry();
+  private readonly files = new LogFileRegistry(eventsLoggedBy(log));
   /** The app's embedded shared store: in fork mode the daemon hosts it (a cluster app's primary does). */
   private store: StoreHost | null = null;
   private readonly unwatch = new Map<ManagedProcess, () => void>();
@@ -110,6 +111,7 @@ export class ForkApp implements AppRunner {
     );
     this.config = update.config;
     this.cliEnv = update.cliEnv;
+    this.files.configureAll(resolveRotation(this.config, this.ctx.logDefaults));
     return logsMove;
   }
 
@@ -168,6 +170,11 @@ export class ForkApp implements AppRunner {
     return appLogFiles(this.config, this.ctx.home, this.procs);
   }
 
+  /** The files this app's processes write, opened again (reloadLogs) or emptied wherever they were moved. */
+  actOnLogs(action: 'reopen' | 'flush'): Promise<string[]> {
+    return action === 'reopen' ? this.files.reopenAll() : this.files.truncate();
+  }
+
   async replace(id: number, reason: string): Promise<void> {
     const p = this.procs.find((x) => x.id === id);
     if (p) await p.restart(reason, this.config);
@@ -203,15 +210,10 @@ export class ForkApp implements AppRunner {
 
   /** A new process for an instance; `id` keeps an existing process's id (new log files, restored state). */
   private create(instance: number, id = this.ctx.nextId()): ManagedProcess {
-    const out = this.files.open(logPath(this.config, this.ctx.home, 'out', instance));
-    const err = this.files.open(logPath(this.config, this.ctx.home, 'err', instance));
+    const output = openOutputFiles(this.files, this.config, this.ctx.home, instance, this.ctx.logDefaults);
     const who = { id, instance, home: this.ctx.home };
     const launcher = forkLauncher(() => launchSpec(proc.app, this.cliEnv, who), this.config.treekill);
-    const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, {
-      out,
-      err,
-      timestamp: timestampFormatFor(this.config),
-    });
+    const proc: ManagedProcess = new ManagedProcess(id, instance, this.config, launcher, output);
     proc.on('transition', (t) => {
       log('transition', { ...t, pid: proc.pid });
       this.ctx.onChange();

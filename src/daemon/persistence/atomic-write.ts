@@ -75,10 +75,16 @@ export async function backupFileAtomic(path: string, backup: string, mode = 0o60
     await rm(temp, { force: true });
     throw err;
   }
+  // After a failed save, backup may already be a link to path: rename(2) between two links of one file
+  // succeeds without doing anything, and would leave the temp name behind.
+  await rm(temp, { force: true });
   await syncDir(dirname(backup));
 }
 
-/** Removes temp files that writers of path killed mid-write left behind (their pid is gone). */
+/**
+ * Removes temp files that writers of path left behind: killed mid-write (their pid is gone), or this
+ * process's own from a save that failed (a full disk); saves are serialized, so none of ours is in use.
+ */
 export async function removeStaleTemps(path: string): Promise<void> {
   const base = basename(path);
   const pattern = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
@@ -90,7 +96,8 @@ export async function removeStaleTemps(path: string): Promise<void> {
   }
   for (const name of names) {
     const m = pattern.exec(name);
-    if (!m || m[1] !== base || isAlive(Number(m[2]))) continue;
+    const pid = Number(m?.[2]);
+    if (!m || m[1] !== base || (pid !== process.pid && isAlive(pid))) continue;
     await rm(join(dirname(path), name), { force: true });
   }
 }

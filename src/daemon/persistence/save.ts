@@ -51,7 +51,18 @@ export async function saveApps(
     );
   }
   const doc = snapshotApps(apps);
-  await writeDump(paths, doc);
+  try {
+    await writeDump(paths, doc);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    log('dump.save_failed', { file: paths.dumpFile, code: e.code, message: e.message });
+    throw new ShoalError(
+      'SHOAL_ERR_DUMP_WRITE',
+      `Cannot write ${paths.dumpFile}: ${e.code ?? 'error'} (${e.message}). The previous saved list is left as it was; free some space (or fix the permissions) and run "shoal save" again.`,
+      { file: paths.dumpFile, cause_code: e.code ?? null },
+      { cause: err },
+    );
+  }
   log('dump.saved', { file: paths.dumpFile, apps: doc.apps.map((a) => `${a.config.name}:${a.status}`) });
   return { file: paths.dumpFile, apps: doc.apps.length };
 }
