@@ -6,9 +6,11 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerDaemonControlCommands } from './commands/daemon-control.js';
 import { registerInspectCommands } from './commands/inspect.js';
 import { registerLogCommands } from './commands/logs.js';
+import { registerLookupCommands } from './commands/lookup.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerPersistenceCommands } from './commands/persistence.js';
 import { registerProcessCommands } from './commands/process.js';
+import { registerScaffoldCommands } from './commands/scaffold.js';
 import { registerSignalEnvCommands } from './commands/signals-env.js';
 import { registerStartupCommands } from './commands/startup.js';
 import { reportError } from './output.js';
@@ -27,6 +29,7 @@ program
 
 registerProcessCommands(program);
 registerInspectCommands(program);
+registerLookupCommands(program);
 registerLogCommands(program);
 registerMonitorCommands(program);
 registerDaemonControlCommands(program);
@@ -34,6 +37,7 @@ registerPersistenceCommands(program);
 registerStartupCommands(program);
 registerSignalEnvCommands(program);
 registerConfigCommand(program);
+registerScaffoldCommands(program);
 
 // Errors thrown while the arguments are parsed (a bad signal name) come before the preAction hook.
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -15,6 +15,14 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * A note for the person at the terminal ("already running", what a command did besides its result).
+ * Always on stderr, so that stdout holds only the result: one JSON document with --json.
+ */
+export function note(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 export function warn(message: string): void {
   process.stderr.write(`${yellow('warning')}: ${message}\n`);
 }

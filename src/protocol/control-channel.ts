@@ -90,6 +90,8 @@ export const ControlChannel = defineChannel({
       result: Started,
     },
     list: { request: z.object({}), result: z.object({ processes: Processes }) },
+    /** PM2's reset: restart counts back to 0, nothing restarted. */
+    reset: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
     describe: {
       request: z.object({ target: Target }),
       result: z.object({ processes: z.array(ProcessDetailSchema) }),
@@ -115,6 +117,11 @@ export const ControlChannel = defineChannel({
     },
     save: {
       request: z.object({ force: z.boolean().default(false) }),
+      result: z.object({ file: z.string(), apps: z.number().int() }),
+    },
+    /** PM2's cleardump: dump.json replaced by an empty list (the previous one kept as .bak). */
+    cleardump: {
+      request: z.object({}),
       result: z.object({ file: z.string(), apps: z.number().int() }),
     },
     resurrect: { request: z.object({}), result: z.object({ processes: Processes, messages: Messages }) },

@@ -82,6 +82,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.launch(reason);
   }
 
+  /** `shoal reset`: the restart counts start again from 0; the process itself is left alone. */
+  resetCounters(): void {
+    this.restarts = 0;
+    this.history = { ...this.history, unstableRestarts: 0 };
+  }
+
   /** Sends a message to the running process over IPC; false when there is no process or channel. */
   send(message: unknown): boolean {
     if (!this.child?.send) return false;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ShoalError } from '../../errors.js';
 import { waitForExit } from '../../supervision/process-tree.js';
 import { DaemonClient } from '../daemon-client.js';
-import { printJson } from '../output.js';
+import { note, printJson } from '../output.js';
 import { paths, withClient } from '../session.js';
 
 /** The daemon's entry, run in this process by `shoal daemon --foreground` (see daemon-launch.ts for the background way). */
@@ -17,7 +17,7 @@ const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
  * (their primaries outlive the daemon and the new one takes them over); fork-mode apps are children of
  * the daemon itself, so they are stopped gracefully and started again by the new daemon.
  */
-async function update(client: DaemonClient): Promise<number> {
+async function update(client: DaemonClient, json: boolean): Promise<number> {
   const before = (await client.request('list', {})).processes;
   const oldPid = client.daemonPid;
   const oldVersion = client.daemonVersion;
@@ -29,15 +29,27 @@ async function update(client: DaemonClient): Promise<number> {
   const fresh = await DaemonClient.connect(paths(), { autoStart: true });
   try {
     const after = (await fresh.request('list', {})).processes;
-    process.stdout.write(
-      `Daemon replaced: pid ${oldPid} (shoal ${oldVersion}) -> pid ${fresh.daemonPid} (shoal ${fresh.daemonVersion})\n`,
-    );
-    for (const name of res.kept) {
+    const kept = res.kept.map((name) => {
       const was = before.filter((p) => p.name === name).map((p) => p.pid);
       const now = after.filter((p) => p.name === name).map((p) => p.pid);
       const same = was.length === now.length && was.every((pid) => now.includes(pid));
+      return { name, workers: now.length, workers_changed: !same };
+    });
+    if (json) {
+      printJson({
+        old: { pid: oldPid, version: oldVersion },
+        new: { pid: fresh.daemonPid, version: fresh.daemonVersion },
+        kept,
+        restarted: res.stopped,
+      });
+      return 0;
+    }
+    process.stdout.write(
+      `Daemon replaced: pid ${oldPid} (shoal ${oldVersion}) -> pid ${fresh.daemonPid} (shoal ${fresh.daemonVersion})\n`,
+    );
+    for (const k of kept) {
       process.stdout.write(
-        `  ${name}: ${same ? 'kept serving, no worker restarted' : 'taken over; some workers changed'} (${now.length} worker(s))\n`,
+        `  ${k.name}: ${k.workers_changed ? 'taken over; some workers changed' : 'kept serving, no worker restarted'} (${k.workers} worker(s))\n`,
       );
     }
     for (const name of res.stopped)
@@ -89,11 +101,13 @@ export function registerDaemonControlCommands(program: Command): void {
   program
     .command('update')
     .description('replace the running daemon with the installed version; cluster apps keep serving')
-    .action(async () =>
-      withClient(update, {
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) =>
+      withClient((client) => update(client, flags.json === true), {
         autoStart: false,
         whenNoDaemon: () => {
-          process.stdout.write('No daemon is running; the next command starts the installed version.\n');
+          if (flags.json) printJson({ old: null, new: null, kept: [], restarted: [] });
+          note('No daemon is running; the next command starts the installed version.');
           return 0;
         },
       }),
@@ -115,17 +129,20 @@ export function registerDaemonControlCommands(program: Command): void {
   program
     .command('kill')
     .description('stop every app, then the daemon')
-    .action(async () =>
+    .option('--json', 'print {stopped, daemon_pid} as JSON')
+    .action(async (flags: { json?: boolean }) =>
       withClient(
         async (client) => {
           const res = await client.request('kill', {});
-          process.stdout.write(`Stopped ${res.stopped} process(es) and the daemon\n`);
+          if (flags.json) printJson({ stopped: res.stopped, daemon_pid: client.daemonPid });
+          else process.stdout.write(`Stopped ${res.stopped} process(es) and the daemon\n`);
           return 0;
         },
         {
           autoStart: false,
           whenNoDaemon: () => {
-            process.stdout.write('No daemon is running.\n');
+            if (flags.json) printJson({ stopped: 0, daemon_pid: null });
+            note('No daemon is running.');
             return 0;
           },
         },

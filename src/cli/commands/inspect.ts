@@ -123,6 +123,7 @@ export function registerInspectCommands(program: Command): void {
   program
     .command('jlist')
     .description('the process list as JSON (PM2 name for ls --json)')
+    .option('--json', 'print as JSON (the default)')
     .action(async () =>
       withClient(async (client) => {
         printJson((await client.request('list', {})).processes);

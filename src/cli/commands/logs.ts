@@ -1,7 +1,7 @@
 // Commands about output: logs (last lines, then live) and flush.
 import type { Command } from 'commander';
 import { follow, lastLines } from '../log-tail.js';
-import { dim, red } from '../output.js';
+import { dim, printJson, red } from '../output.js';
 import { withClient } from '../session.js';
 
 interface LogsFlags {
@@ -10,6 +10,7 @@ interface LogsFlags {
   err?: boolean;
   out?: boolean;
   raw?: boolean;
+  json?: boolean;
 }
 
 export function registerLogCommands(program: Command): void {
@@ -23,15 +24,21 @@ export function registerLogCommands(program: Command): void {
     .option('--err', 'only stderr')
     .option('--out', 'only stdout')
     .option('--raw', 'print lines without the app prefix')
+    .option('--json', 'print the past lines of each file as one JSON array and exit (implies --nostream)')
     .action(async (target: string | undefined, flags: LogsFlags) =>
       withClient(async (client) => {
         const { files } = await client.request('logs', { target: target ?? null });
         const wanted = files.filter((f) =>
           flags.err ? f.stream === 'err' : flags.out ? f.stream === 'out' : true,
         );
+        const n = Number(flags.lines);
+        if (flags.json) {
+          // One document, so no live stream: a script that wants new lines runs it again.
+          printJson(wanted.map((f) => ({ ...f, lines: lastLines(f.path, Number.isFinite(n) ? n : 15) })));
+          return 0;
+        }
         const prefix = (app: string, stream: 'out' | 'err') =>
           flags.raw ? '' : stream === 'err' ? red(`${app} | `) : dim(`${app} | `);
-        const n = Number(flags.lines);
         for (const f of wanted) {
           const lines = lastLines(f.path, Number.isFinite(n) ? n : 15);
           if (!flags.raw) process.stdout.write(dim(`${f.path} (last ${lines.length} lines)\n`));
@@ -55,10 +62,12 @@ export function registerLogCommands(program: Command): void {
     .command('flush')
     .description('empty the log files of an app (or all)')
     .argument('[target]', 'name, id or namespace')
-    .action(async (target: string | undefined) =>
+    .option('--json', 'print {files} as JSON')
+    .action(async (target: string | undefined, flags: { json?: boolean }) =>
       withClient(async (client) => {
         const { files } = await client.request('flush', { target: target ?? null });
-        process.stdout.write(`Flushed ${files.length} log file(s)\n`);
+        if (flags.json) printJson({ files });
+        else process.stdout.write(`Flushed ${files.length} log file(s)\n`);
         return 0;
       }),
     );

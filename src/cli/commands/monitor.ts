@@ -10,8 +10,13 @@ export function registerMonitorCommands(program: Command): void {
     .command('monit')
     .alias('monitor')
     .description("full-screen monitor: live CPU and memory of every process, and the selected app's logs")
-    .action(async () =>
+    .option('--json', 'print one sample of every process as JSON and exit (as ls --json)')
+    .action(async (flags: { json?: boolean }) =>
       withClient(async (client) => {
+        if (flags.json) {
+          printJson((await client.request('list', {})).processes);
+          return 0;
+        }
         if (!process.stdin.isTTY || !process.stdout.isTTY) {
           process.stderr.write(
             'shoal monit needs a terminal; use "shoal ls" or "shoal ls --json" in scripts.\n',

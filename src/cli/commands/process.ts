@@ -10,7 +10,7 @@ import type { ControlChannel } from '../../protocol/control-channel.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import type { DaemonClient } from '../daemon-client.js';
 import { processTable } from '../format/process-list.js';
-import { printJson, warn } from '../output.js';
+import { note, printJson, warn } from '../output.js';
 import { withClient } from '../session.js';
 import { addStartFlags, type StartCommandFlags, startEntry } from './start-flags.js';
 
@@ -54,16 +54,12 @@ function printProcesses(list: ProcessInfo[], json: boolean | undefined): void {
   else process.stdout.write(`${processTable(list)}\n`);
 }
 
-function printMessages(messages: string[]): void {
-  for (const m of messages) process.stdout.write(`${m}\n`);
-}
-
 /**
- * What start, restart, reload and scale print: notes, the processes, then on stderr the warnings and
+ * What start, restart, reload and scale print: the processes on stdout; on stderr the notes, warnings and
  * every process that failed instead of coming online, with its last stderr lines. Exits 1 on a failure.
  */
 function reportStarted(res: Result<ControlChannel, 'start'>, json: boolean | undefined): number {
-  printMessages(res.messages);
+  for (const m of res.messages) note(m);
   printProcesses(res.processes, json);
   for (const w of res.warnings) warn(w);
   for (const f of res.failures) {

@@ -43,6 +43,8 @@ export class ClusterApp implements AppRunner {
   /** A primary this daemon found running but cannot work with; stopped when the app is deleted. */
   private unmanaged: UnmanagedPrimary | null = null;
   private destroyed = false;
+  /** Restart counts at the last `shoal reset`, by process id: the primary keeps counting, ls shows the difference. */
+  private readonly restartsAtReset = new Map<number, number>();
 
   constructor(
     public config: AppConfig,
@@ -129,6 +131,10 @@ export class ClusterApp implements AppRunner {
     return [`${this.name}: scaled from ${before} to ${instances} workers`];
   }
 
+  resetCounters(ids?: number[]): void {
+    for (const w of this.workers) if (!ids || ids.includes(w.id)) this.restartsAtReset.set(w.id, w.restarts);
+  }
+
   signal(signal: NodeJS.Signals, ids?: number[]): void {
     this.primary?.request('signal', { signal, ids }, this.timeout()).catch(() => {});
   }
@@ -166,7 +172,10 @@ export class ClusterApp implements AppRunner {
     const primary = { ...this.primaryInfo, pid: this.primary?.pid ?? this.unmanaged?.pid ?? null };
     return this.slots.map((slot) => {
       // Slots without a worker yet (autostart off, or the primary not up) show as stopped.
-      const state = known.get(slot.id) ?? idleState(slot);
+      const worker = known.get(slot.id);
+      const state = worker
+        ? { ...worker, restarts: Math.max(0, worker.restarts - (this.restartsAtReset.get(slot.id) ?? 0)) }
+        : idleState(slot);
       const shown = this.primaryInfo.problem
         ? { ...state, pid: null, status: 'errored' as const, status_reason: this.primaryInfo.problem }
         : state;
