@@ -2,6 +2,7 @@
 // It checks each key's type and turns PM2's value forms into one form ("10s" -> 10000, "a b" -> ["a","b"]);
 // paths, the script, the interpreter and the instance count are resolved later (resolve/).
 import { constants } from 'node:os';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { nameProblem } from './names.js';
 import { splitCommandLine } from './resolve/command-line.js';
@@ -34,6 +35,21 @@ const stringList = z.union([text, z.array(z.string())]).transform((v) => (typeof
 const duration = z
   .union([z.number(), z.string()])
   .transform(convert('a duration such as 500, "500ms", "10s", "1m" or "1h"', parseDuration));
+
+/**
+ * Checked with croner, the library the daemon schedules with, so a pattern accepted here is one the
+ * daemon can run. Without a callback croner only parses: no timer is created.
+ */
+const cronPattern = text.superRefine((v, ctx) => {
+  try {
+    new Cron(v);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a cron pattern with 5 fields (6 with seconds first) such as "0 3 * * *" (${(err as Error).message})`,
+    });
+  }
+});
 
 const bytes = z
   .union([z.number(), z.string()])
@@ -132,7 +148,7 @@ export const rawAppSchema = z.object({
     .optional(),
   ignore_watch: stringList.optional(),
   watch_delay: duration.optional(),
-  cron_restart: text.optional(),
+  cron_restart: cronPattern.optional(),
   autostart: bool.optional(),
 });
 

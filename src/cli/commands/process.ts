@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { isProcessFile } from '../../config/process-file-name.js';
 import { ShoalError } from '../../errors.js';
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { Result } from '../../protocol/channel.js';
@@ -13,6 +12,7 @@ import { processTable } from '../format/process-list.js';
 import { note, printJson, warn } from '../output.js';
 import { withClient } from '../session.js';
 import { addStartFlags, type StartCommandFlags, startEntry } from './start-flags.js';
+import { type StartTarget, startTarget } from './start-target.js';
 
 export function cliEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -21,15 +21,17 @@ export function cliEnv(): Record<string, string> {
 }
 
 async function appsToStart(
-  target: string,
+  target: StartTarget,
   args: string[],
   flags: StartCommandFlags,
   cmd: Command,
 ): Promise<AppConfig[]> {
   // Loaded on demand: validation pulls in the schema library, which only start and config need.
-  const { appFromCli, loadProcessFile } = await import('../../config/index.js');
-  if (isProcessFile(target)) {
-    const loaded = await loadProcessFile(resolve(target), { envName: flags.env ?? null, cwd: process.cwd() });
+  const { appFromCli, loadProcessFile, loadProcessJson } = await import('../../config/index.js');
+  if (target.kind !== 'script') {
+    const opts = { envName: flags.env ?? null, cwd: process.cwd() };
+    const loaded =
+      target.kind === 'file' ? await loadProcessFile(target.path, opts) : loadProcessJson(target.text, opts);
     for (const w of loaded.warnings) warn(w.message);
     if (!flags.only) return loaded.apps;
     const only = new Set(flags.only.split(',').map((s) => s.trim()));
@@ -37,13 +39,13 @@ async function appsToStart(
     if (apps.length === 0) {
       throw new ShoalError(
         'SHOAL_ERR_APP_NOT_FOUND',
-        `--only ${flags.only}: no such app in ${loaded.file} (apps: ${loaded.apps.map((a) => a.name).join(', ')}).`,
+        `--only ${flags.only}: no such app in ${loaded.file || 'stdin'} (apps: ${loaded.apps.map((a) => a.name).join(', ')}).`,
         { file: loaded.file },
       );
     }
     return apps;
   }
-  const { entry, flagOf } = startEntry(target, args, cmd);
+  const { entry, flagOf } = startEntry(target.target, args, cmd);
   const loaded = appFromCli(entry, { cwd: process.cwd(), envName: flags.env ?? null, flagOf });
   for (const w of loaded.warnings) warn(w.message);
   return loaded.apps;
@@ -95,10 +97,15 @@ export function registerProcessCommands(program: Command): void {
   const start = program
     .command('start')
     .description('start a script, a command ("python3 worker.py") or every app of a process file')
-    .argument('<target>', 'script, command, process file (ecosystem.config.js, .json, .yaml), or a known app')
+    .argument(
+      '[target]',
+      'script, command, process file (ecosystem.config.js, .ts, .json, .yaml), "-" for JSON on stdin, or a known app (default: ./ecosystem.config.*)',
+    )
     .argument('[args...]', 'arguments passed to the script (put them after --)');
   addStartFlags(start).action(
-    async (target: string, args: string[], flags: StartCommandFlags, cmd: Command) => {
+    async (given: string | undefined, args: string[], flags: StartCommandFlags, cmd: Command) => {
+      const what = startTarget(given);
+      const target = what.kind === 'script' ? what.target : null;
       // Load the validator while the daemon starts (a separate process): a cold start waits for both,
       // not one after the other.
       const configModule = import('../../config/index.js');
@@ -106,14 +113,14 @@ export function registerProcessCommands(program: Command): void {
       const wait = flags.wait !== false;
       const hints = flags.hints !== false && !process.env.SHOAL_NO_HINTS;
       return withClient(async (client) => {
-        const known = isProcessFile(target) ? null : await knownApp(client, target);
-        if (known !== null) {
+        const known = target === null ? null : await knownApp(client, target);
+        if (target !== null && known !== null) {
           const { flagOf } = startEntry(target, args, cmd);
           const given = [...Object.values(flagOf), ...(args.length > 0 ? [`arguments after --`] : [])];
           if (given.length > 0) await refuseOptionsForKnownApp(client, known, given);
           return reportStarted(await client.request('restart', { target, wait }), flags.json);
         }
-        const apps = await configModule.then(() => appsToStart(target, args, flags, cmd));
+        const apps = await configModule.then(() => appsToStart(what, args, flags, cmd));
         return reportStarted(
           await client.request('start', { apps, cli_env: cliEnv(), wait, hints }),
           flags.json,
