@@ -93,6 +93,16 @@ async function refuseOptionsForKnownApp(client: DaemonClient, name: string, give
   );
 }
 
+/** `start -f`: PM2 starts a second copy; names are unique here, so the running app is replaced. */
+async function deleteRunning(client: DaemonClient, apps: AppConfig[]): Promise<void> {
+  const { processes } = await client.request('list', {});
+  for (const name of new Set(apps.map((a) => a.name))) {
+    if (!processes.some((p) => p.name === name)) continue;
+    note(`${name}: deleted to start it again with these settings (--force)`);
+    await client.request('delete', { target: name });
+  }
+}
+
 export function registerProcessCommands(program: Command): void {
   const start = program
     .command('start')
@@ -105,6 +115,10 @@ export function registerProcessCommands(program: Command): void {
   addStartFlags(start).action(
     async (given: string | undefined, args: string[], flags: StartCommandFlags, cmd: Command) => {
       const what = startTarget(given);
+      if (flags.log !== undefined)
+        warn('-l/--log: Shoal writes out_file and error_file (-o, -e); there is no combined log file');
+      if (flags.logType !== undefined)
+        warn('--log-type: Shoal writes log lines as the app prints them (use --time for timestamps)');
       const target = what.kind === 'script' ? what.target : null;
       // Load the validator while the daemon starts (a separate process): a cold start waits for both,
       // not one after the other.
@@ -118,9 +132,19 @@ export function registerProcessCommands(program: Command): void {
           const { flagOf } = startEntry(target, args, cmd);
           const given = [...Object.values(flagOf), ...(args.length > 0 ? [`arguments after --`] : [])];
           if (given.length > 0) await refuseOptionsForKnownApp(client, known, given);
-          return reportStarted(await client.request('restart', { target, wait }), flags.json);
+          const update = flags.updateEnv === true;
+          return reportStarted(
+            await client.request('restart', {
+              target,
+              wait,
+              update_env: update,
+              cli_env: update ? cliEnv() : undefined,
+            }),
+            flags.json,
+          );
         }
         const apps = await configModule.then(() => appsToStart(what, args, flags, cmd));
+        if (flags.force) await deleteRunning(client, apps);
         return reportStarted(
           await client.request('start', { apps, cli_env: cliEnv(), wait, hints }),
           flags.json,
@@ -145,7 +169,7 @@ export function registerProcessCommands(program: Command): void {
     .command('restart')
     .description('stop and start again (use reload for zero downtime in cluster mode)')
     .argument('<target>', 'name, id, namespace or "all"')
-    .option('--update-env', "replace the app's base environment with this shell's")
+    .option('-a, --update-env', "replace the app's base environment with this shell's")
     .option('--no-wait', 'return without waiting until every process is online or has failed')
     .option('--json', 'print as JSON')
     .action(async (target: string, flags: { json?: boolean; updateEnv?: boolean; wait?: boolean }) =>
