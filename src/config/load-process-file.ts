@@ -25,9 +25,13 @@ export async function loadProcessFile(file: string, opts: LoadOptions = {}): Pro
  * messages name the source "stdin".
  */
 export function loadProcessJson(text: string, opts: LoadOptions = {}): LoadedConfig {
+  return loadProcessContent(parseJsonProcessFile(text, { file: null, label: 'stdin' }), 'stdin', opts);
+}
+
+/** A process file's content already in memory (stdin, the programmatic API), checked like a file's. */
+export function loadProcessContent(content: unknown, label: string, opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd();
-  const source = { file: null, label: 'stdin' };
-  const content = parseJsonProcessFile(text, source);
+  const source = { file: null, label };
   const problems = new Problems(source);
   const entries = appEntries(content, problems);
   const apps = normalizeApps(
