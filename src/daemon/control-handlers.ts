@@ -53,7 +53,12 @@ export function controlHandlers(d: DaemonControl): Handlers<ControlChannel, unkn
     save: (req) => saveApps(supervisor.appRunners(), paths, req.force),
     cleardump: () => saveApps([], paths, true),
     resurrect: () => resurrectApps(supervisor, paths),
-    web: (req, ctx) => features.answer('web')?.(req, ctx) ?? { url: null, token_file: null },
+    web: (req, ctx) =>
+      features.answer('web')?.(req, ctx) ?? {
+        url: null,
+        token_file: null,
+        off_reason: 'the dashboard is not part of this daemon',
+      },
     handover: async () => {
       await features.flush();
       features.freeze();

@@ -127,7 +127,12 @@ export const ControlChannel = defineChannel({
     resurrect: { request: z.object({}), result: z.object({ processes: Processes, messages: Messages }) },
     web: {
       request: z.object({}),
-      result: z.object({ url: z.string().nullable(), token_file: z.string().nullable() }),
+      result: z.object({
+        url: z.string().nullable(),
+        token_file: z.string().nullable(),
+        /** Why there is no dashboard, when url is null. */
+        off_reason: z.string().nullable().default(null),
+      }),
     },
     /** Daemon upgrade: leave cluster apps running, stop fork apps for the next daemon, and exit. */
     handover: {

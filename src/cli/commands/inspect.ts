@@ -24,7 +24,7 @@ function describeText(d: ProcessDetail): string {
     ['instance', String(d.instance)],
     ['pid', d.pid === null ? '-' : String(d.pid)],
     ['restarts', `${d.restarts} (unstable in a row: ${d.unstable_restarts})`],
-    ['uptime', formatDuration(d.uptime)],
+    ['uptime', d.pid === null ? '-' : formatDuration(d.uptime)],
     ['cpu', `${d.cpu.toFixed(1)}%`],
     ['memory', formatBytes(d.memory)],
     // Heap and event-loop figures come from the worker preload of Node apps; other apps have none.

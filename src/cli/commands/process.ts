@@ -83,12 +83,22 @@ async function knownApp(client: DaemonClient, target: string): Promise<string | 
 }
 
 /** `start <known app> --name X -- args`: the options cannot apply to an app that exists; say what would. */
-async function refuseOptionsForKnownApp(client: DaemonClient, name: string, given: string[]): Promise<never> {
+async function refuseOptionsForKnownApp(
+  client: DaemonClient,
+  name: string,
+  given: string[],
+  instances: unknown,
+): Promise<never> {
   const [detail] = (await client.request('describe', { target: name })).processes;
   const script = detail?.config.script ?? '<script>';
+  // The one option people mean to change on a running app: say which command does it.
+  const scale =
+    instances === undefined
+      ? ''
+      : ` To run ${String(instances)} instances of it, run "shoal scale ${name} ${String(instances)}".`;
   throw new ShoalError(
     'SHOAL_ERR_APP_EXISTS',
-    `"${name}" is an app the daemon already knows (it runs ${script}), so ${given.join(', ')} cannot apply to it. "shoal start ${name}" alone starts it again as it is; to start its script as another app, run "shoal start ${script} --name <new name> [options] [-- args]".`,
+    `"${name}" is an app the daemon already knows (it runs ${script}), so ${given.join(', ')} cannot apply to it.${scale} "shoal start ${name}" alone starts it again as it is; to start its script as another app, run "shoal start ${script} --name <new name> [options] [-- args]".`,
     { app: name },
   );
 }
@@ -129,9 +139,9 @@ export function registerProcessCommands(program: Command): void {
       return withClient(async (client) => {
         const known = target === null ? null : await knownApp(client, target);
         if (target !== null && known !== null) {
-          const { flagOf } = startEntry(target, args, cmd);
+          const { entry, flagOf } = startEntry(target, args, cmd);
           const given = [...Object.values(flagOf), ...(args.length > 0 ? [`arguments after --`] : [])];
-          if (given.length > 0) await refuseOptionsForKnownApp(client, known, given);
+          if (given.length > 0) await refuseOptionsForKnownApp(client, known, given, entry.instances);
           const update = flags.updateEnv === true;
           return reportStarted(
             await client.request('restart', {
