@@ -101,6 +101,12 @@ describe('save and resurrect', () => {
     const res = await home.ok(['resurrect'], { env: { FROM_SHELL: 'another shell' } });
     assert.match(res.stderr, /idle was saved as stopped/);
     assert.deepEqual(await onlineCounts(home), { envy: 1, pair: 3 });
+    // As docs/persistence.md says: a stopped row per saved instance, no pid, no uptime in the table.
+    assert.deepEqual(
+      (await home.list()).filter((p) => p.name === 'idle').map((p) => [p.status, p.pid]),
+      [['stopped', null]],
+    );
+    assert.match((await home.ok(['ls'])).stdout, /idle\s+fork\s+-\s+stopped\s+0\s+-\s/);
     const env = await waitFor('env dump after resurrect', () =>
       readJson<{ env: Record<string, string> }>(envOut),
     );
