@@ -4,7 +4,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isScalar, parseDocument, YAMLParseError } from 'yaml';
 import { ShoalError } from '../errors.js';
 import { ConfigEvaluationError, evaluateJsConfig } from './evaluate-js-config.js';
 import type { Source } from './problems.js';
@@ -18,9 +18,7 @@ export async function readProcessFile(source: Source & { file: string }): Promis
   const ext = extname(file).toLowerCase();
   try {
     if (ext === '.json' || ext === '.json5') return parseJsonLike(readFileSync(file, 'utf8'), file);
-    if (ext === '.yaml' || ext === '.yml')
-      // merge: PM2 reads YAML with js-yaml, which applies `<<: *defaults` merge keys; yaml 2 needs asking.
-      return parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true, merge: true });
+    if (ext === '.yaml' || ext === '.yml') return parseYamlFile(readFileSync(file, 'utf8'));
     if (JS_EXTENSIONS.has(ext)) return await evaluateJsConfig(file);
   } catch (err) {
     throw loadError(source, err);
@@ -30,6 +28,25 @@ export async function readProcessFile(source: Source & { file: string }): Promis
     `${source.label}: unsupported process file type "${ext}"; use .json, .json5, .yaml, .yml, .js, .cjs, .mjs, .ts, .mts or .cts`,
     { file },
   );
+}
+
+/**
+ * YAML with merge keys: PM2 reads YAML with js-yaml, which applies `<<: *defaults`; yaml 2 needs asking.
+ * A top-level key that only defines an anchor (`defaults: &defaults`) is a template for those merges,
+ * not a setting, so it is left out instead of being warned about as an unknown key.
+ */
+function parseYamlFile(text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, merge: true });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  const value: unknown = doc.toJS();
+  if (isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const pair of doc.contents.items) {
+      const node = pair.value as { anchor?: string } | null;
+      if (isScalar(pair.key) && pair.key.value !== 'apps' && node?.anchor)
+        delete (value as Record<string, unknown>)[String(pair.key.value)];
+    }
+  }
+  return value;
 }
 
 /** A JSON process file given as text (stdin): a syntax error names the source and line. */

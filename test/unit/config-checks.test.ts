@@ -75,6 +75,7 @@ describe('a process file checked once, completely', () => {
     assert.ok(one?.script.endsWith('apps/server.js'));
     assert.equal(two?.max_memory_restart, 200 * 1024 * 1024);
     assert.equal(two?.env.SHARED, 'yes');
+    assert.deepEqual(loaded.warnings, [], 'the anchored defaults key is a template, not an unknown key');
   });
 });
 
