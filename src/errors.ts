@@ -49,6 +49,8 @@ export const ErrorCodes = {
   SHOAL_ERR_METRICS_INVALID: 'An app metric was declared or updated with an invalid name, labels or value.',
   SHOAL_ERR_WEB_UNAUTHORIZED: 'A dashboard action came without the token from SHOAL_HOME/web-token.',
   SHOAL_ERR_WEB_FORBIDDEN: 'A dashboard request named another host or came from another site.',
+  SHOAL_ERR_FILE_EXISTS: 'The file to write is already there (shoal init without --force).',
+  SHOAL_ERR_USAGE: 'The command line names an unknown command or flag, or misses an argument.',
   SHOAL_ERR_INTERNAL: 'An unexpected internal error.',
 } as const;
 

@@ -11,8 +11,24 @@ export const green = paint(32);
 export const yellow = paint(33);
 export const dim = paint(2);
 
+/** `--silent` (PM2's -s): stdout and notes go nowhere; errors still reach stderr through reportError. */
+export function silence(): void {
+  silent = true;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+}
+let silent = false;
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * A note for the person at the terminal ("already running", what a command did besides its result).
+ * Always on stderr, so that stdout holds only the result: one JSON document with --json.
+ */
+export function note(message: string): void {
+  if (silent) return;
+  process.stderr.write(`${message}\n`);
 }
 
 export function warn(message: string): void {

@@ -1,4 +1,5 @@
-// Evaluates a JavaScript process file. CommonJS goes through require (fresh each time, so a long-lived
+// Evaluates a JavaScript (or, with tsx loaded, TypeScript) process file, in the child process of
+// evaluate-js-config.ts. CommonJS goes through require (fresh each time, so a long-lived
 // process sees edits); ES modules through import() with a query that makes each load a new module instance.
 // Only the file itself is reloaded: modules it imports stay cached, as they do in Node.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,11 @@ let loads = 0;
 
 export async function importJsConfig(file: string): Promise<unknown> {
   const ext = extname(file).toLowerCase();
-  const esm = ext === '.mjs' || (ext === '.js' && packageTypeOf(dirname(file)) === 'module');
+  // TypeScript files follow the same rules as their JavaScript counterparts (tsx is loaded by the caller).
+  const esm =
+    ext === '.mjs' ||
+    ext === '.mts' ||
+    ((ext === '.js' || ext === '.ts') && packageTypeOf(dirname(file)) === 'module');
   if (!esm) {
     try {
       return unwrap(requireFresh(file));
@@ -27,7 +32,8 @@ export async function importJsConfig(file: string): Promise<unknown> {
     return unwrap(await import(`${pathToFileURL(file).href}?shoal-load=${loads}`));
   } catch (err) {
     // Node 20 keeps the location of an ES module syntax error out of the error object; `node --check` prints it.
-    if (err instanceof SyntaxError) Object.assign(err, { line: syntaxErrorLine(file) });
+    if (err instanceof SyntaxError && !/\.[cm]?ts$/.test(ext))
+      Object.assign(err, { line: syntaxErrorLine(file) });
     throw err;
   }
 }

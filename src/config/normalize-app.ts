@@ -26,16 +26,18 @@ export interface AppContext {
   envName: string | null;
 }
 
-/** Normalizes every entry, then checks names are unique; returns only the apps without problems. */
+/**
+ * Normalizes every entry, then checks names are unique; returns only the apps without problems. Names
+ * of entries with problems of their own count too, so a duplicate is reported with the rest at once.
+ */
 export function normalizeApps(entries: unknown[], ctx: AppContext, problems: Problems): AppConfig[] {
   const apps: AppConfig[] = [];
   const names: { name: string; index: number }[] = [];
   entries.forEach((entry, index) => {
     const app = normalizeApp(entry, index, ctx, problems);
-    if (app) {
-      apps.push(app);
-      names.push({ name: app.name, index });
-    }
+    if (app) apps.push(app);
+    const name = app?.name ?? (isPlainObject(entry) && typeof entry.name === 'string' ? entry.name : null);
+    if (name) names.push({ name, index });
   });
   checkUniqueNames(names, problems);
   return apps;

@@ -95,8 +95,13 @@ export class Problems {
       key: first.key,
       ...(first.flag === undefined ? {} : { flag: first.flag }),
       issues: this.issues.map((i) => ({ ...i })),
+      warnings: this.warnings.map((w) => ({ ...w })),
     };
-    const message = this.issues.map((i) => i.message).join('\n');
+    // The warnings too, in the same report: otherwise they show only once every problem is fixed.
+    const message = [
+      ...this.issues.map((i) => i.message),
+      ...this.warnings.map((w) => `warning: ${w.message}`),
+    ].join('\n');
     throw new ShoalError(
       onlyScripts ? 'SHOAL_ERR_SCRIPT_NOT_FOUND' : 'SHOAL_ERR_CONFIG_INVALID',
       message,

@@ -36,6 +36,21 @@ const duration = z
   .union([z.number(), z.string()])
   .transform(convert('a duration such as 500, "500ms", "10s", "1m" or "1h"', parseDuration));
 
+/**
+ * Checked with croner, the library the daemon schedules with, so a pattern accepted here is one the
+ * daemon can run. Without a callback croner only parses: no timer is created.
+ */
+const cronPattern = text.superRefine((v, ctx) => {
+  try {
+    new Cron(v);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a cron pattern with 5 fields (6 with seconds first) such as "0 3 * * *" (${(err as Error).message})`,
+    });
+  }
+});
+
 const SIZE = 'a size such as 524288000, "512K", "300M" or "1G"';
 const bytes = z.union([z.number(), z.string()]).transform(convert(SIZE, parseBytes));
 
@@ -169,7 +184,7 @@ export const rawAppSchema = z.object({
     .optional(),
   ignore_watch: stringList.optional(),
   watch_delay: duration.optional(),
-  cron_restart: text.optional(),
+  cron_restart: cronPattern.optional(),
   autostart: bool.optional(),
 });
 

@@ -4,10 +4,13 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isScalar, parseDocument, YAMLParseError } from 'yaml';
 import { ShoalError } from '../errors.js';
-import { importJsConfig } from './import-js-config.js';
+import { ConfigEvaluationError, evaluateJsConfig } from './evaluate-js-config.js';
 import type { Source } from './problems.js';
+
+/** Process files that are code: evaluated in a child process, TypeScript through the bundled tsx. */
+const JS_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.mts', '.cts']);
 
 export async function readProcessFile(source: Source & { file: string }): Promise<unknown> {
   const { file } = source;
@@ -15,17 +18,50 @@ export async function readProcessFile(source: Source & { file: string }): Promis
   const ext = extname(file).toLowerCase();
   try {
     if (ext === '.json' || ext === '.json5') return parseJsonLike(readFileSync(file, 'utf8'), file);
-    if (ext === '.yaml' || ext === '.yml')
-      return parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true });
-    if (ext === '.js' || ext === '.cjs' || ext === '.mjs') return await importJsConfig(file);
+    if (ext === '.yaml' || ext === '.yml') return parseYamlFile(readFileSync(file, 'utf8'));
+    if (JS_EXTENSIONS.has(ext)) return await evaluateJsConfig(file);
   } catch (err) {
     throw loadError(source, err);
   }
   throw new ShoalError(
     'SHOAL_ERR_CONFIG_LOAD',
-    `${source.label}: unsupported process file type "${ext}"; use .json, .json5, .yaml, .yml, .js, .cjs or .mjs`,
+    `${source.label}: unsupported process file type "${ext}"; use .json, .json5, .yaml, .yml, .js, .cjs, .mjs, .ts, .mts or .cts`,
     { file },
   );
+}
+
+/**
+ * YAML with merge keys: PM2 reads YAML with js-yaml, which applies `<<: *defaults`; yaml 2 needs asking.
+ * A top-level key that only defines an anchor (`defaults: &defaults`) is a template for those merges,
+ * not a setting, so it is left out instead of being warned about as an unknown key.
+ */
+function parseYamlFile(text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, merge: true });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  const value: unknown = doc.toJS();
+  if (isMap(doc.contents) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const pair of doc.contents.items) {
+      const node = pair.value as { anchor?: string } | null;
+      if (isScalar(pair.key) && pair.key.value !== 'apps' && node?.anchor)
+        delete (value as Record<string, unknown>)[String(pair.key.value)];
+    }
+  }
+  return value;
+}
+
+/** A JSON process file given as text (stdin): a syntax error names the source and line. */
+export function parseJsonProcessFile(text: string, source: Source): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const line = lineOfPosition(text, (err as Error).message);
+    const where = line === undefined ? source.label : `${source.label}:${line}`;
+    throw new ShoalError(
+      'SHOAL_ERR_CONFIG_LOAD',
+      `${where}: syntax error: ${(err as Error).message} (stdin takes a JSON process file)`,
+      { ...(line === undefined ? {} : { line }) },
+    );
+  }
 }
 
 function checkReadable(source: Source & { file: string }): void {
@@ -90,6 +126,9 @@ function lineInStack(err: unknown, file: string): number | undefined {
 }
 
 function loadError(source: Source & { file: string }, err: unknown): ShoalError {
+  if (err instanceof ConfigEvaluationError && err.behaviour) {
+    return new ShoalError('SHOAL_ERR_CONFIG_LOAD', `${source.label}: ${err.message}`, { file: source.file });
+  }
   const e = err instanceof Error ? err : new Error(String(err));
   const line =
     err instanceof YAMLParseError

@@ -38,6 +38,8 @@ export interface AppRunner {
   actOnLogs(action: 'reopen' | 'flush'): Promise<string[]>;
   /** Replaces one process gracefully (memory limit, watch): a reload of that worker in cluster mode. */
   replace(id: number, reason: string): Promise<void>;
+  /** Sets the restart counts of the given processes (all when omitted) back to 0 (`shoal reset`). */
+  resetCounters(ids?: number[]): void;
   /** Sends a signal to the given processes (all when omitted). */
   signal(signal: NodeJS.Signals, ids?: number[]): void;
   /** The exact environment the given process was started with. */

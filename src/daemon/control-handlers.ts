@@ -11,6 +11,7 @@ import type { FeatureSet } from './features/index.js';
 import { resurrectApps } from './persistence/resurrect.js';
 import { saveApps } from './persistence/save.js';
 import type { Supervisor } from './supervisor.js';
+import { resolveTarget } from './targets.js';
 
 export interface DaemonControl {
   supervisor: Supervisor;
@@ -39,6 +40,13 @@ export function controlHandlers(d: DaemonControl): Handlers<ControlChannel, unkn
     scale: (req) => supervisor.scale(req),
     delete: (req) => supervisor.delete(req.target),
     list: () => ({ processes: supervisor.list() }),
+    reset: (req) => {
+      const sel = resolveTarget(req.target, supervisor.appRunners());
+      for (const s of sel) s.app.resetCounters(s.ids);
+      log('app.reset', { target: req.target });
+      const ids = new Set(sel.flatMap((s) => s.ids ?? s.app.ids()));
+      return { processes: supervisor.list().filter((p) => ids.has(p.id)) };
+    },
     describe: (req) => supervisor.describe(req.target),
     logs: (req) => ({ files: supervisor.logFiles(req.target) }),
     flush: async (req) => ({ files: await supervisor.flush(req.target) }),
@@ -49,8 +57,14 @@ export function controlHandlers(d: DaemonControl): Handlers<ControlChannel, unkn
     signal: (req) => supervisor.signal(req.target, req.signal as NodeJS.Signals),
     env: (req) => supervisor.env(req.target),
     save: (req) => saveApps(supervisor.appRunners(), paths, req.force),
+    cleardump: () => saveApps([], paths, true),
     resurrect: () => resurrectApps(supervisor, paths),
-    web: (req, ctx) => features.answer('web')?.(req, ctx) ?? { url: null, token_file: null },
+    web: (req, ctx) =>
+      features.answer('web')?.(req, ctx) ?? {
+        url: null,
+        token_file: null,
+        off_reason: 'the dashboard is not part of this daemon',
+      },
     handover: async () => {
       await features.flush();
       features.freeze();

@@ -144,6 +144,8 @@ export const ControlChannel = defineChannel({
       result: Started,
     },
     list: { request: z.object({}), result: z.object({ processes: Processes }) },
+    /** PM2's reset: restart counts back to 0, nothing restarted. */
+    reset: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
     describe: {
       request: z.object({ target: Target }),
       result: z.object({ processes: z.array(ProcessDetailSchema) }),
@@ -184,10 +186,20 @@ export const ControlChannel = defineChannel({
       request: z.object({ force: z.boolean().default(false) }),
       result: z.object({ file: z.string(), apps: z.number().int() }),
     },
+    /** PM2's cleardump: dump.json replaced by an empty list (the previous one kept as .bak). */
+    cleardump: {
+      request: z.object({}),
+      result: z.object({ file: z.string(), apps: z.number().int() }),
+    },
     resurrect: { request: z.object({}), result: z.object({ processes: Processes, messages: Messages }) },
     web: {
       request: z.object({}),
-      result: z.object({ url: z.string().nullable(), token_file: z.string().nullable() }),
+      result: z.object({
+        url: z.string().nullable(),
+        token_file: z.string().nullable(),
+        /** Why there is no dashboard, when url is null. */
+        off_reason: z.string().nullable().default(null),
+      }),
     },
     /** Daemon upgrade: leave cluster apps running, stop fork apps for the next daemon, and exit. */
     handover: {

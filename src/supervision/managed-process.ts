@@ -85,6 +85,12 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.launch(reason);
   }
 
+  /** `shoal reset`: the restart counts start again from 0; the process itself is left alone. */
+  resetCounters(): void {
+    this.restarts = 0;
+    this.history = { ...this.history, unstableRestarts: 0, unservedRestarts: 0 };
+  }
+
   /** Resolves once the process is ready, its listen_timeout passed, or it exited first. */
   waitReady(): Promise<ReadyOutcome> {
     if (this.status === 'online') return Promise.resolve(this.readyConfirmed ? 'ready' : 'timeout');

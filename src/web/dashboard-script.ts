@@ -33,7 +33,8 @@ export const DASHBOARD_SCRIPT = `
     if (b >= 1073741824) return (b / 1073741824).toFixed(2) + ' GB';
     if (b >= 1048576) return (b / 1048576).toFixed(1) + ' MB';
     if (b >= 1024) return (b / 1024).toFixed(0) + ' KB';
-    return b + ' B';
+    // Axis ticks are fractions of a range: 0.8250000000000001 B means nothing.
+    return Math.round(b) + ' B';
   }
   function fmtUptime(ms) {
     if (ms <= 0) return '-';

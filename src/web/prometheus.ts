@@ -6,6 +6,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppMetric } from '../protocol/app-metrics.js';
 import type { ProcessDetail, ProcessStatus } from '../protocol/process-info.js';
 import { ProcessStatusSchema } from '../protocol/process-info.js';
+import { CounterContinuity, type MetricHolder } from './counter-continuity.js';
+import { addDaemonMetrics } from './daemon-metrics.js';
 
 export interface MetricsSource {
   /** Every process of every app, with the app metrics it last reported. */
@@ -18,14 +20,30 @@ export interface MetricsSource {
 
 export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
-const PROCESS_LABELS = ['app', 'instance', 'id'] as const;
+// Not "instance": Prometheus sets that label on every series to the scraped target, and a series' own
+// "instance" would be renamed exported_instance (or override the target's with honor_labels).
+const PROCESS_LABELS = ['app', 'app_instance', 'id'] as const;
 type ProcessLabel = (typeof PROCESS_LABELS)[number];
 
-export async function renderMetrics(source: MetricsSource): Promise<string> {
+/** The exposition text; `continuity` carries app counters over restarts, from one scrape to the next. */
+export async function renderMetrics(
+  source: MetricsSource,
+  continuity: CounterContinuity = new CounterContinuity(),
+): Promise<string> {
   const registry = new Registry();
   const processes = source.processes();
+  const apps = source.apps();
+  addDaemonMetrics(registry);
   addProcessMetrics(registry, processes, source);
-  addAppMetrics(registry, processes, source.apps());
+  addAppMetrics(
+    registry,
+    processes,
+    apps,
+    continuity.holders(
+      processes,
+      apps.map((a) => a.name),
+    ),
+  );
   return registry.metrics();
 }
 
@@ -75,7 +93,7 @@ function addProcessMetrics(registry: Registry, processes: ProcessDetail[], sourc
   );
 
   for (const p of processes) {
-    const labels = { app: p.name, instance: String(p.instance), id: String(p.id) };
+    const labels = { app: p.name, app_instance: String(p.instance), id: String(p.id) };
     restarts.inc(labels, p.restarts);
     dropped.inc(labels, p.log_dropped?.lines ?? 0);
     const cpuSeconds = p.status === 'online' ? source.cpuSeconds(p.pid) : null;
@@ -95,6 +113,7 @@ function addAppMetrics(
   registry: Registry,
   processes: ProcessDetail[],
   apps: Array<{ name: string; desired: number }>,
+  holders: MetricHolder[],
 ): void {
   const registers = [registry];
   // Two metrics rather than one with a state label: summing desired and online together means nothing.
@@ -115,7 +134,7 @@ function addAppMetrics(
     online.set({ app: a.name }, processes.filter((p) => p.name === a.name && p.status === 'online').length);
   }
 
-  for (const family of aggregateAppMetrics(processes)) {
+  for (const family of aggregateAppMetrics(holders)) {
     try {
       registerAppFamily(registry, family);
     } catch {
@@ -133,7 +152,7 @@ interface AppFamily {
   labelNames: string[];
   /** Summed over the processes of each app (counters, gauges, histograms). */
   series: Map<string, AggregatedSample>;
-  /** Gauges only: the value of each process, with its instance and id. */
+  /** Gauges only: the value of each process, with its app_instance and id. */
   perInstance: Map<string, AggregatedSample>;
 }
 
@@ -145,14 +164,14 @@ interface AggregatedSample {
   count: number;
 }
 
-const RESERVED = new Set(['app', 'instance', 'id']);
+const RESERVED = new Set(['app', 'app_instance', 'id']);
 /** Names Shoal itself exposes; an app metric with one of these names would corrupt them, so it is left out. */
-const isShoalName = (name: string) => name.startsWith('shoal_process_') || name.startsWith('shoal_app_');
+const isShoalName = (name: string) => name.startsWith('shoal_');
 
-function aggregateAppMetrics(processes: ProcessDetail[]): AppFamily[] {
+/** Over the holders CounterContinuity gives: online processes, and counters of the ones that stopped. */
+function aggregateAppMetrics(holders: MetricHolder[]): AppFamily[] {
   const families = new Map<string, AppFamily>();
-  for (const p of processes) {
-    if (p.status !== 'online') continue;
+  for (const p of holders) {
     for (const m of p.app_metrics) {
       if (isShoalName(m.name)) continue;
       let f = families.get(m.name);
@@ -171,11 +190,15 @@ function aggregateAppMetrics(processes: ProcessDetail[]): AppFamily[] {
       if (f.type !== m.type) continue;
       for (const s of m.samples) {
         const own: Record<string, string> = {};
-        // The app's own "app"/"instance"/"id" labels would clash with Shoal's: keep them as exported_*.
+        // The app's own "app"/"app_instance"/"id" labels would clash with Shoal's: keep them as exported_*.
         for (const [k, v] of Object.entries(s.labels)) own[RESERVED.has(k) ? `exported_${k}` : k] = v;
         addTo(f.series, { app: p.name, ...own }, s);
         if (m.type === 'gauge')
-          addTo(f.perInstance, { app: p.name, instance: String(p.instance), id: String(p.id), ...own }, s);
+          addTo(
+            f.perInstance,
+            { app: p.name, app_instance: String(p.instance), id: String(p.id), ...own },
+            s,
+          );
         for (const k of Object.keys(own)) if (!f.labelNames.includes(k)) f.labelNames.push(k);
       }
     }
@@ -220,7 +243,7 @@ function registerAppFamily(registry: Registry, f: AppFamily): void {
     const per = new Gauge({
       name: `${f.name}_per_instance`,
       help: `${f.help} (each process)`,
-      labelNames: ['app', 'instance', 'id', ...f.labelNames],
+      labelNames: ['app', 'app_instance', 'id', ...f.labelNames],
       registers,
     });
     for (const s of f.perInstance.values()) per.set(s.labels, s.value);

@@ -13,6 +13,7 @@ import { hasBearerToken } from './auth-token.js';
 import { DASHBOARD_PAGE } from './dashboard-page.js';
 import { checkLoopbackRequest } from './loopback-guard.js';
 import { streamLogs, type TailedFile } from './log-stream.js';
+import { CounterContinuity } from './counter-continuity.js';
 import { type MetricsSource, PROMETHEUS_CONTENT_TYPE, renderMetrics } from './prometheus.js';
 
 /** What the web server needs from the daemon: the same operations the control socket offers. */
@@ -52,6 +53,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
 
 export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
   let logStreams = 0;
+  // App counters carried over process restarts, from one scrape to the next (counter-continuity.ts).
+  const continuity = new CounterContinuity();
   return (req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err));
   };
@@ -66,7 +69,7 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
       if (path === '/') return send(res, 200, 'text/html; charset=utf-8', DASHBOARD_PAGE);
       if (path === '/api/state') return sendJson(res, 200, state(ctx.backend));
       if (path === '/metrics')
-        return send(res, 200, PROMETHEUS_CONTENT_TYPE, await renderMetrics(ctx.backend));
+        return send(res, 200, PROMETHEUS_CONTENT_TYPE, await renderMetrics(ctx.backend, continuity));
       if (path === '/api/logs') {
         const app = url.searchParams.get('app');
         if (!app) throw new ShoalError('SHOAL_ERR_CONFIG_INVALID', 'Name the app: /api/logs?app=NAME.');

@@ -30,7 +30,7 @@ describe('cluster reload', () => {
       for (let i = 0; i < RELOADS; i++) {
         const before = (await home.list()).map((p) => p.pid!);
         const res = await home.ok(['reload', 'web']);
-        assert.match(res.stdout, /reloaded 2 worker/);
+        assert.match(res.stderr, /reloaded 2 worker/);
         const after = await home.list();
         assert.equal(after.length, 2);
         assert.ok(

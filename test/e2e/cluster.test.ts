@@ -194,7 +194,7 @@ describe('cluster mode', () => {
     const home = createHome(t);
     await home.ok(['start', fixture('forever.js'), '--name', 'forky']);
     const res = await home.ok(['reload', 'forky']);
-    assert.match(res.stdout, /fork mode: reload restarted/);
+    assert.match(res.stderr, /fork mode: reload restarted/);
     assert.equal((await home.list())[0]!.restarts, 1);
   });
 });

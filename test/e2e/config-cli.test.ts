@@ -114,4 +114,19 @@ describe('process files from the CLI', () => {
     await home.ok(['start', file]);
     assert.equal((await home.list())[0]!.name, 'esmconf');
   });
+
+  it('keeps what a JS process file prints off stdout, and reports one that ends the process', async (t) => {
+    const home = createHome(t);
+    const cwd = fixture('configs');
+    const printed = await home.ok(['config', 'prints.config.cjs', '--json'], { cwd });
+    assert.equal((JSON.parse(printed.stdout) as { apps: { name: string }[] }).apps[0]!.name, 'prints');
+    assert.match(printed.stderr, /loading the process file/);
+    const exits = await home.run(['start', 'exits.config.cjs'], { cwd });
+    assert.equal(exits.code, 1);
+    assert.match(
+      exits.stderr,
+      /^shoal: exits\.config\.cjs: called process\.exit\(3\) while being evaluated.*\[SHOAL_ERR_CONFIG_LOAD\]$/m,
+    );
+    assert.equal(exits.stdout, '');
+  });
 });

@@ -1,8 +1,6 @@
 // cron_restart: apps restart on schedule (a per-second pattern here), a stopped one-shot job is started
-// again on each tick, and an invalid pattern is reported without stopping the app.
+// again on each tick, and an invalid pattern is refused when the app is loaded.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from '../helpers/node-test.js';
 import { createHome, fixture, waitFor } from '../helpers/shoal.js';
 
@@ -36,12 +34,21 @@ describe('cron_restart', () => {
     });
   });
 
-  it('reports an invalid pattern in the daemon log and keeps the app running', async (t) => {
+  it('refuses an invalid pattern when the app is loaded, naming the flag, and starts nothing', async (t) => {
     const home = createHome(t);
-    await home.ok(['start', fixture('forever.js'), '--name', 'badcron', '--cron', 'every tuesday']);
-    await waitFor('cron.invalid in the log', () =>
-      readFileSync(join(home.dir, 'shoal.log'), 'utf8').includes('cron.invalid {"app":"badcron"'),
+    const res = await home.run([
+      'start',
+      fixture('forever.js'),
+      '--name',
+      'badcron',
+      '--cron',
+      'every tuesday',
+    ]);
+    assert.equal(res.code, 1);
+    assert.match(
+      res.stderr,
+      /^shoal: start options: app "badcron": option --cron: expected a cron pattern .*got "every tuesday" \[SHOAL_ERR_CONFIG_INVALID\]$/m,
     );
-    assert.equal((await home.list())[0]?.status, 'online');
+    assert.deepEqual(await home.list(), []);
   });
 });

@@ -116,8 +116,19 @@ describe('web dashboard settings', () => {
     assert.equal((await home.list())[0]?.status, 'online', 'the daemon serves its apps');
     const res = await home.run(['dashboard', '--json']);
     assert.equal(res.code, 1);
-    assert.deepEqual(JSON.parse(res.stdout), { url: null, metrics_url: null, token_file: null });
-    assert.match((await home.run(['dashboard'])).stderr, /dashboard is off/);
+    const off = JSON.parse(res.stdout) as Record<string, unknown>;
+    assert.deepEqual(
+      { ...off, off_reason: null },
+      { url: null, metrics_url: null, token_file: null, off_reason: null },
+    );
+    assert.match(
+      String(off.off_reason),
+      new RegExp(`^127\\.0\\.0\\.1:${port} could not be listened on: .*EADDRINUSE`),
+    );
+    assert.match(
+      (await home.run(['dashboard'])).stderr,
+      /dashboard is off: 127\.0\.0\.1:\d+ could not be listened on/,
+    );
     assert.match(readFileSync(join(home.dir, 'shoal.log'), 'utf8'), /web\.listen_failed .*EADDRINUSE/);
     assert.equal(
       existsSync(join(home.dir, 'web-token')),
@@ -130,7 +141,19 @@ describe('web dashboard settings', () => {
     const home = createHome(t);
     await home.ok(['ping'], { env: { SHOAL_WEB_PORT: '0' } });
     assert.equal((await home.run(['dashboard', '--json'])).code, 1);
+    assert.match((await home.run(['dashboard'])).stderr, /dashboard is off: SHOAL_WEB_PORT=0 turns it off/);
     assert.equal(existsSync(join(home.dir, 'web-token')), false);
+  });
+
+  it('says an invalid SHOAL_WEB_PORT is the reason it is off', async (t) => {
+    const home = createHome(t);
+    await home.ok(['ping'], { env: { SHOAL_WEB_PORT: '97x6' } });
+    const res = await home.run(['dashboard']);
+    assert.equal(res.code, 1);
+    assert.match(
+      res.stderr,
+      /^The dashboard is off: SHOAL_WEB_PORT=97x6 is not a port number \(0 to 65535\)/,
+    );
   });
 });
 

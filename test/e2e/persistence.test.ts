@@ -99,8 +99,14 @@ describe('save and resurrect', () => {
 
     // The shell running resurrect has other values: the saved ones must win.
     const res = await home.ok(['resurrect'], { env: { FROM_SHELL: 'another shell' } });
-    assert.match(res.stdout, /idle was saved as stopped/);
+    assert.match(res.stderr, /idle was saved as stopped/);
     assert.deepEqual(await onlineCounts(home), { envy: 1, pair: 3 });
+    // As docs/persistence.md says: a stopped row per saved instance, no pid, no uptime in the table.
+    assert.deepEqual(
+      (await home.list()).filter((p) => p.name === 'idle').map((p) => [p.status, p.pid]),
+      [['stopped', null]],
+    );
+    assert.match((await home.ok(['ls'])).stdout, /idle\s+fork\s+-\s+stopped\s+0\s+-\s/);
     const env = await waitFor('env dump after resurrect', () =>
       readJson<{ env: Record<string, string> }>(envOut),
     );
@@ -110,7 +116,7 @@ describe('save and resurrect', () => {
 
     // A second resurrect finds every name known and starts nothing twice.
     const again = await home.ok(['resurrect']);
-    assert.match(again.stdout, /envy is already known to the daemon/);
+    assert.match(again.stderr, /envy is already known to the daemon/);
     assert.deepEqual(await onlineCounts(home), { envy: 1, pair: 3 });
 
     // The app saved as stopped starts on demand, with its saved config.
@@ -168,7 +174,7 @@ describe('save and resurrect', () => {
     await home.ok(['kill']);
     writeFileSync(dumpFile, '{"version": 1, "apps": [{"conf');
     const res = await home.ok(['resurrect']);
-    assert.match(res.stdout, /dump\.json cannot be used: it is not valid JSON.*dump\.json\.bak/);
+    assert.match(res.stderr, /dump\.json cannot be used: it is not valid JSON.*dump\.json\.bak/);
     assert.deepEqual(await onlineCounts(home), { first: 1 });
 
     // A damaged dump.json is not kept as the backup: the next save keeps the good .bak.
@@ -213,7 +219,7 @@ describe('save and resurrect', () => {
       ]),
     );
     const res = await home.ok(['resurrect']);
-    assert.match(res.stdout, /older format and was upgraded on read \(v0to1/);
+    assert.match(res.stderr, /older format and was upgraded on read \(v0to1/);
     assert.deepEqual(await onlineCounts(home), { legacy: 2 });
     const env = await waitFor('env dump', () => readJson<{ env: Record<string, string> }>(envOut));
     assert.equal(env.env.LEGACY_VAR, 'kept');

@@ -2,9 +2,11 @@
 // (Debian's python3-prometheus-client, checked for by scripts/system-deps.js), never with a regex of our own.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from '../helpers/node-test.js';
 import type { AppMetric } from '../../src/protocol/app-metrics.js';
 import type { ProcessDetail } from '../../src/protocol/process-info.js';
+import { CounterContinuity } from '../../src/web/counter-continuity.js';
 import { renderMetrics } from '../../src/web/prometheus.js';
 import { createHome, fixture, freePort, waitFor } from '../helpers/shoal.js';
 
@@ -80,7 +82,7 @@ describe('prometheus metrics', () => {
     const procs = await home.list();
     assert.equal(procs.length, 2);
     for (const p of procs) {
-      const labels = { app: 'api', instance: String(p.instance), id: String(p.id) };
+      const labels = { app: 'api', app_instance: String(p.instance), id: String(p.id) };
       const cpu = family(fams, 'shoal_process_cpu_seconds', 'counter');
       const cpuValue = sampleValue(cpu, 'shoal_process_cpu_seconds_total', labels);
       assert.ok(cpuValue !== undefined && cpuValue >= 0, `cpu seconds for id ${p.id}: ${cpuValue}`);
@@ -109,7 +111,8 @@ describe('prometheus metrics', () => {
       );
       assert.ok(uptime !== undefined && uptime > 0 && uptime < 600, `uptime in seconds: ${uptime}`);
       // Labels are the stable identity: never the pid, which changes on every restart.
-      for (const s of cpu.samples) assert.deepEqual(Object.keys(s.labels).sort(), ['app', 'id', 'instance']);
+      for (const s of cpu.samples)
+        assert.deepEqual(Object.keys(s.labels).sort(), ['app', 'app_instance', 'id']);
     }
     const desired = family(fams, 'shoal_app_instances_desired', 'gauge');
     assert.equal(sampleValue(desired, 'shoal_app_instances_desired', { app: 'api' }), 2);
@@ -127,7 +130,11 @@ describe('prometheus metrics', () => {
     await home.ok(['restart', String(target.id)]);
     const after = parse((await scrape(metricsUrl)).text);
     const restarts = family(after, 'shoal_process_restarts', 'counter');
-    const labelsOf = (p: typeof target) => ({ app: 'api', instance: String(p.instance), id: String(p.id) });
+    const labelsOf = (p: typeof target) => ({
+      app: 'api',
+      app_instance: String(p.instance),
+      id: String(p.id),
+    });
     assert.equal(sampleValue(restarts, 'shoal_process_restarts_total', labelsOf(target)), 1);
     assert.equal(sampleValue(restarts, 'shoal_process_restarts_total', labelsOf(procs[1]!)), 0);
 
@@ -211,8 +218,14 @@ describe('prometheus metrics', () => {
     const gauge = family(fams, 'queue_depth', 'gauge');
     assert.equal(sampleValue(gauge, 'queue_depth', { app: 'shop' }), 10);
     const per = family(fams, 'queue_depth_per_instance', 'gauge');
-    assert.equal(sampleValue(per, 'queue_depth_per_instance', { app: 'shop', instance: '0', id: '0' }), 4);
-    assert.equal(sampleValue(per, 'queue_depth_per_instance', { app: 'shop', instance: '1', id: '1' }), 6);
+    assert.equal(
+      sampleValue(per, 'queue_depth_per_instance', { app: 'shop', app_instance: '0', id: '0' }),
+      4,
+    );
+    assert.equal(
+      sampleValue(per, 'queue_depth_per_instance', { app: 'shop', app_instance: '1', id: '1' }),
+      6,
+    );
     const h = family(fams, 'request_seconds', 'histogram');
     const at = { app: 'shop', route: '/buy' };
     assert.equal(sampleValue(h, 'request_seconds_bucket', { ...at, le: '0.1' }), 3);
@@ -222,8 +235,123 @@ describe('prometheus metrics', () => {
     assert.equal(sampleValue(h, 'request_seconds_count', at), 8);
     const cpu = family(fams, 'shoal_process_cpu_seconds', 'counter');
     assert.equal(
-      sampleValue(cpu, 'shoal_process_cpu_seconds_total', { app: 'shop', instance: '1', id: '1' }),
+      sampleValue(cpu, 'shoal_process_cpu_seconds_total', { app: 'shop', app_instance: '1', id: '1' }),
       1.25,
     );
+  });
+
+  it('keeps app counters monotonic when a worker restarts, across scrapes of one server', async () => {
+    const proc = (id: number, pid: number, status: ProcessDetail['status'], hits: number | null) =>
+      ({
+        id,
+        instance: id,
+        name: 'shop',
+        status,
+        pid,
+        restarts: 0,
+        uptime: 1000,
+        cpu: 0,
+        memory: 1,
+        heap_used: null,
+        heap_total: null,
+        loop_delay: null,
+        app_metrics:
+          hits === null
+            ? []
+            : [
+                { name: 'hits_total', help: 'hits', type: 'counter', samples: [{ labels: {}, value: hits }] },
+                {
+                  name: 'wait_seconds',
+                  help: 'wait',
+                  type: 'histogram',
+                  samples: [{ labels: {}, buckets: [['+Inf', hits]], sum: hits / 10, count: hits }],
+                },
+              ],
+      }) as ProcessDetail;
+    let processes: ProcessDetail[] = [];
+    const source = {
+      processes: () => processes,
+      apps: () => [{ name: 'shop', desired: 2 }],
+      cpuSeconds: () => 0,
+    };
+    const continuity = new CounterContinuity();
+    const hits = async () => {
+      const fams = parse(await renderMetrics(source, continuity));
+      const count = sampleValue(family(fams, 'wait_seconds', 'histogram'), 'wait_seconds_count', {
+        app: 'shop',
+      });
+      return { hits: sampleValue(family(fams, 'hits', 'counter'), 'hits_total', { app: 'shop' }), count };
+    };
+    processes = [proc(0, 100, 'online', 10), proc(1, 101, 'online', 15)];
+    assert.deepEqual(await hits(), { hits: 25, count: 25 });
+    // Worker 1 is replaced: first stopped, then a new run (new pid) that has counted 2 so far.
+    processes = [proc(0, 100, 'online', 11), proc(1, 101, 'stopped', null)];
+    assert.deepEqual(await hits(), { hits: 26, count: 26 }, 'a stopped worker keeps its total');
+    processes = [proc(0, 100, 'online', 11), proc(1, 202, 'online', 2)];
+    assert.deepEqual(await hits(), { hits: 28, count: 28 }, 'the new run adds to the old one');
+    // The same pid counting from 0 again (a reset without a new pid) is a new run too.
+    processes = [proc(0, 100, 'online', 1), proc(1, 202, 'online', 3)];
+    assert.deepEqual(await hits(), { hits: 30, count: 30 });
+    // Without the kept totals (a fresh continuity), the sum would have dropped: the test can fail.
+    const fresh = parse(await renderMetrics(source));
+    assert.equal(sampleValue(family(fresh, 'hits', 'counter'), 'hits_total', { app: 'shop' }), 4);
+  });
+
+  it('exposes shoal_build_info and the daemon process figures', async () => {
+    const fams = parse(await renderMetrics({ processes: () => [], apps: () => [], cpuSeconds: () => null }));
+    const info = family(fams, 'shoal_build_info', 'gauge');
+    const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    assert.equal(sampleValue(info, 'shoal_build_info', { version, node_version: process.versions.node }), 1);
+    const cpu = family(fams, 'shoal_daemon_cpu_seconds', 'counter');
+    assert.ok((sampleValue(cpu, 'shoal_daemon_cpu_seconds_total', { mode: 'user' }) ?? 0) > 0);
+    const rss = sampleValue(
+      family(fams, 'shoal_daemon_resident_memory_bytes', 'gauge'),
+      'shoal_daemon_resident_memory_bytes',
+      {},
+    );
+    assert.ok((rss ?? 0) > 1_000_000, `daemon rss ${rss}`);
+    const started = sampleValue(
+      family(fams, 'shoal_daemon_start_time_seconds', 'gauge'),
+      'shoal_daemon_start_time_seconds',
+      {},
+    );
+    assert.ok(started !== undefined && Math.abs(started - (Date.now() / 1000 - process.uptime())) < 5);
+    family(fams, 'shoal_daemon_heap_used_bytes', 'gauge');
+    family(fams, 'shoal_daemon_open_fds', 'gauge');
+  });
+
+  it('keeps the sum of a cluster app counter from dropping when one worker restarts', async (t) => {
+    const home = createHome(t);
+    const [webPort, appPort] = [await freePort(), await freePort()];
+    await home.ok(['start', fixture('counting-http.mts'), '--name', 'count', '-i', '2'], {
+      env: { SHOAL_WEB_PORT: String(webPort), SHOAL_STATS_INTERVAL_MS: '200', PORT: String(appPort) },
+    });
+    const metricsUrl = `http://127.0.0.1:${webPort}/metrics`;
+    const total = async () => {
+      const fams = parse((await scrape(metricsUrl)).text);
+      const f = fams.get('hits');
+      return f ? (sampleValue(f, 'hits_total', { app: 'count' }) ?? 0) : 0;
+    };
+    const pids = new Map<string, number>();
+    for (let i = 0; i < 25; i++) {
+      const pid = (await (await fetch(`http://127.0.0.1:${appPort}/`)).text()).trim();
+      pids.set(pid, (pids.get(pid) ?? 0) + 1);
+    }
+    await waitFor('the 25 requests counted in /metrics', async () => (await total()) === 25);
+    const workers = await home.list();
+    assert.equal(workers.length, 2);
+    // Restart the worker that counted more: without carried totals the sum would drop by its count.
+    const busiest = [...workers].sort(
+      (a, b) => (pids.get(String(b.pid)) ?? 0) - (pids.get(String(a.pid)) ?? 0),
+    )[0]!;
+    assert.ok((pids.get(String(busiest.pid)) ?? 0) > 0, 'the restarted worker had counted requests');
+    await home.ok(['restart', String(busiest.id)]);
+    await waitFor('the new worker to report its stats', async () => {
+      const [d] = await home.describe(String(busiest.id));
+      return d?.status === 'online' && d.pid !== busiest.pid && d.app_metrics.length > 0;
+    });
+    assert.equal(await total(), 25, 'the sum keeps what the replaced worker had counted');
+    await fetch(`http://127.0.0.1:${appPort}/`);
+    await waitFor('one more request counted', async () => (await total()) === 26);
   });
 });

@@ -57,6 +57,11 @@ const SAMPLES: Record<string, { argv: string[]; value: unknown; sameAsDefault?: 
   cwd: { argv: ['--cwd', 'apps'], value: join(CONFIGS, 'apps') },
   namespace: { argv: ['--namespace', 'front'], value: 'front' },
   watch: { argv: ['--watch', 'lib,src'], value: ['lib', 'src'] },
+  ignore_watch: { argv: ['--ignore-watch', 'tmp, logs'], value: ['tmp', 'logs'] },
+  watch_delay: { argv: ['--watch-delay', '2s'], value: 2000 },
+  autostart: { argv: ['--no-autostart'], value: false },
+  disable_logs: { argv: ['--disable-logs'], value: true },
+  filter_env: { argv: ['--filter-env'], value: true },
   max_memory_restart: { argv: ['--max-memory-restart', '300M'], value: 300 * 1024 ** 2 },
   kill_timeout: { argv: ['-k', '10s'], value: 10_000 },
   kill_signal: { argv: ['--kill-signal', 'term'], value: 'SIGTERM' },
@@ -93,7 +98,7 @@ describe('the start flag table', () => {
     }
     assert.deepEqual(
       rows.filter(([, r]) => r.cliOnly).map(([k]) => k),
-      ['env_name', 'only', 'json', 'wait', 'hints'],
+      ['env_name', 'only', 'log_file', 'log_type', 'force', 'update_env', 'json', 'wait', 'hints'],
     );
   });
 

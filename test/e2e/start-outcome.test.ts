@@ -144,6 +144,12 @@ describe('start outcomes', () => {
       renamed.stderr,
       /"w" is an app the daemon already knows .*--name, arguments after --.*shoal start .*w\.sh --name/s,
     );
+    const more = await home.run(['start', 'w', '-i', '3']);
+    assert.equal(more.code, 1);
+    assert.match(
+      more.stderr,
+      /--instances cannot apply to it\. To run 3 instances of it, run "shoal scale w 3"\./,
+    );
     const [w] = await home.list();
     assert.equal(w!.restarts, 0, 'the known app was left alone');
   });

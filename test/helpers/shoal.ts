@@ -36,10 +36,10 @@ export class ShoalHome {
   /** Runs `shoal ...args` and resolves with its exit code and output (never rejects on a non-zero exit). */
   run(
     args: string[],
-    opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+    opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
   ): Promise<RunResult> {
     return new Promise((resolve) => {
-      execFile(
+      const child = execFile(
         process.execPath,
         [BIN, ...args],
         {
@@ -55,11 +55,16 @@ export class ShoalHome {
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
         },
       );
+      // What the command reads on stdin (`shoal start -`); without it stdin stays open and empty.
+      if (opts.input !== undefined) child.stdin?.end(opts.input);
     });
   }
 
   /** Like run, but fails the test with the command's stderr when it exits non-zero. */
-  async ok(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+  async ok(
+    args: string[],
+    opts: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+  ): Promise<RunResult> {
     const res = await this.run(args, opts);
     if (res.code !== 0)
       throw new Error(

@@ -9,7 +9,7 @@ export function registerConfigCommand(program: Command): void {
   program
     .command('config')
     .description('validate a process file and print the apps as Shoal will run them')
-    .argument('<file>', 'ecosystem.config.js, .cjs, .mjs, .json, .yaml')
+    .argument('<file>', 'ecosystem.config.js, .cjs, .mjs, .ts, .mts, .cts, .json, .yaml')
     .option('--env <name>', 'apply env_<name>')
     .option('--json', 'print JSON (the default)')
     .option('--show-secrets', 'do not redact secret-looking env values')

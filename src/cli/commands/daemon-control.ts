@@ -7,7 +7,7 @@ import { ShoalError } from '../../errors.js';
 import { waitForExit } from '../../supervision/process-tree.js';
 import { DaemonClient } from '../daemon-client.js';
 import { updateSummary } from '../format/update-summary.js';
-import { printJson } from '../output.js';
+import { note, printJson } from '../output.js';
 import { paths, withClient } from '../session.js';
 
 /** The daemon's entry, run in this process by `shoal daemon --foreground` (see daemon-launch.ts for the background way). */
@@ -19,7 +19,7 @@ const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
  * the daemon itself, so they are stopped gracefully and started again by the new daemon, with the same
  * ids and restart counts; stopped ones stay stopped.
  */
-async function update(client: DaemonClient): Promise<number> {
+async function update(client: DaemonClient, json: boolean): Promise<number> {
   const before = (await client.request('list', {})).processes;
   const oldPid = client.daemonPid;
   const oldVersion = client.daemonVersion;
@@ -31,10 +31,22 @@ async function update(client: DaemonClient): Promise<number> {
   const fresh = await DaemonClient.connect(paths(), { autoStart: true });
   try {
     const after = (await fresh.request('list', {})).processes;
+    const of = (list: typeof before, name: string) => list.filter((p) => p.name === name);
+    if (json) {
+      printJson({
+        old: { pid: oldPid, version: oldVersion },
+        new: { pid: fresh.daemonPid, version: fresh.daemonVersion },
+        kept: res.kept.map((name) => ({
+          name,
+          summary: updateSummary(name, true, of(before, name), of(after, name)),
+        })),
+        restarted: res.stopped,
+      });
+      return 0;
+    }
     process.stdout.write(
       `Daemon replaced: pid ${oldPid} (shoal ${oldVersion}) -> pid ${fresh.daemonPid} (shoal ${fresh.daemonVersion})\n`,
     );
-    const of = (list: typeof before, name: string) => list.filter((p) => p.name === name);
     for (const name of res.kept)
       process.stdout.write(`  ${updateSummary(name, true, of(before, name), of(after, name))}\n`);
     for (const name of res.stopped)
@@ -86,11 +98,13 @@ export function registerDaemonControlCommands(program: Command): void {
   program
     .command('update')
     .description('replace the running daemon with the installed version; cluster apps keep serving')
-    .action(async () =>
-      withClient(update, {
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) =>
+      withClient((client) => update(client, flags.json === true), {
         autoStart: false,
         whenNoDaemon: () => {
-          process.stdout.write('No daemon is running; the next command starts the installed version.\n');
+          if (flags.json) printJson({ old: null, new: null, kept: [], restarted: [] });
+          note('No daemon is running; the next command starts the installed version.');
           return 0;
         },
       }),
@@ -112,17 +126,20 @@ export function registerDaemonControlCommands(program: Command): void {
   program
     .command('kill')
     .description('stop every app, then the daemon')
-    .action(async () =>
+    .option('--json', 'print {stopped, daemon_pid} as JSON')
+    .action(async (flags: { json?: boolean }) =>
       withClient(
         async (client) => {
           const res = await client.request('kill', {});
-          process.stdout.write(`Stopped ${res.stopped} process(es) and the daemon\n`);
+          if (flags.json) printJson({ stopped: res.stopped, daemon_pid: client.daemonPid });
+          else process.stdout.write(`Stopped ${res.stopped} process(es) and the daemon\n`);
           return 0;
         },
         {
           autoStart: false,
           whenNoDaemon: () => {
-            process.stdout.write('No daemon is running.\n');
+            if (flags.json) printJson({ stopped: 0, daemon_pid: null });
+            note('No daemon is running.');
             return 0;
           },
         },

@@ -1,7 +1,8 @@
 // Commands that read state: ls and describe.
 import type { Command } from 'commander';
 import type { ProcessDetail } from '../../protocol/process-info.js';
-import { processTable } from '../format/process-list.js';
+import { ShoalError } from '../../errors.js';
+import { miniList, processTable, SORT_FIELDS, sortProcesses } from '../format/process-list.js';
 import { redactEnv } from '../format/redact.js';
 import { formatBytes, formatDuration } from '../format/units.js';
 import { printJson } from '../output.js';
@@ -23,7 +24,7 @@ function describeText(d: ProcessDetail): string {
     ['instance', String(d.instance)],
     ['pid', d.pid === null ? '-' : String(d.pid)],
     ['restarts', `${d.restarts} (unstable in a row: ${d.unstable_restarts})`],
-    ['uptime', formatDuration(d.uptime)],
+    ['uptime', d.pid === null ? '-' : formatDuration(d.uptime)],
     ['cpu', `${d.cpu.toFixed(1)}%`],
     ['memory', formatBytes(d.memory)],
     // Heap and event-loop figures come from the worker preload of Node apps; other apps have none.
@@ -74,6 +75,10 @@ function describeText(d: ProcessDetail): string {
     lines.push('', 'env (from the process file):');
     for (const [k, v] of Object.entries(env)) lines.push(`  ${k}=${v}`);
   }
+  if (d.app_metrics.length > 0) {
+    lines.push('', 'app metrics (this process, as last reported):');
+    for (const m of d.app_metrics) for (const sample of m.samples) lines.push(`  ${metricLine(m, sample)}`);
+  }
   if (d.exits.length > 0) {
     lines.push('', 'recent exits:');
     for (const e of d.exits)
@@ -84,6 +89,15 @@ function describeText(d: ProcessDetail): string {
     for (const l of d.recent_stderr) lines.push(`  ${l}`);
   }
   return lines.join('\n');
+}
+
+type Metric = ProcessDetail['app_metrics'][number];
+/** `orders_total{kind="paid"} 3`, or a histogram's count and sum. */
+function metricLine(m: Metric, s: Metric['samples'][number]): string {
+  const labels = Object.entries(s.labels);
+  const name = labels.length > 0 ? `${m.name}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}` : m.name;
+  if (m.type === 'histogram') return `${name} count=${s.count ?? 0} sum=${s.sum ?? 0}`;
+  return `${name} ${s.value ?? 0}`;
 }
 
 /** The cluster primary: its pid, how often and why it was started again, and a problem if the daemon has one with it. */
@@ -120,18 +134,31 @@ export function registerInspectCommands(program: Command): void {
     .aliases(['list', 'status', 'ps', 'l'])
     .description('list every process with its status, restarts, uptime, CPU and memory')
     .option('--json', 'print an array of process objects')
-    .action(async (flags: { json?: boolean }) =>
-      withClient(async (client) => {
-        const { processes } = await client.request('list', {});
+    .option('--sort <field>', `sort by ${SORT_FIELDS.join(', ')}, with :asc or :desc (name:desc)`)
+    .option('-m, --mini-list', 'one unpadded line per process: id name status pid')
+    .action(async (flags: { json?: boolean; sort?: string; miniList?: boolean }) => {
+      // Checked before the daemon is reached: a typo starts nothing.
+      if (flags.sort !== undefined && sortProcesses([], flags.sort) === null) {
+        throw new ShoalError(
+          'SHOAL_ERR_USAGE',
+          `--sort ${flags.sort}: expected one of ${SORT_FIELDS.join(', ')}, optionally with :asc or :desc.`,
+        );
+      }
+      return withClient(async (client) => {
+        const listed = (await client.request('list', {})).processes;
+        const processes = flags.sort ? (sortProcesses(listed, flags.sort) ?? listed) : listed;
         if (flags.json) printJson(processes);
-        else process.stdout.write(`${processTable(processes)}\n`);
+        else if (flags.miniList) {
+          if (processes.length > 0) process.stdout.write(`${miniList(processes)}\n`);
+        } else process.stdout.write(`${processTable(processes)}\n`);
         return 0;
-      }),
-    );
+      });
+    });
 
   program
     .command('jlist')
     .description('the process list as JSON (PM2 name for ls --json)')
+    .option('--json', 'print as JSON (the default)')
     .action(async () =>
       withClient(async (client) => {
         printJson((await client.request('list', {})).processes);

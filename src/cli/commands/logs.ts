@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ShoalError } from '../../errors.js';
 import { formatLine, type PrintOptions } from '../log-lines.js';
 import { follow, lastLines } from '../log-tail.js';
-import { dim } from '../output.js';
+import { dim, printJson } from '../output.js';
 import { run, withClient } from '../session.js';
 
 interface LogsFlags {
@@ -84,10 +84,12 @@ export function registerLogCommands(program: Command): void {
   program
     .command('reloadLogs')
     .description('reopen every log file (after logrotate moved them away)')
-    .action(async () =>
+    .option('--json', 'print as JSON')
+    .action(async (flags: { json?: boolean }) =>
       withClient(async (client) => {
         const { files } = await client.request('reloadLogs', {});
-        process.stdout.write(`Reopened ${files.length} log file(s)\n`);
+        if (flags.json) printJson({ reopened: files });
+        else process.stdout.write(`Reopened ${files.length} log file(s)\n`);
         return 0;
       }),
     );
@@ -96,10 +98,12 @@ export function registerLogCommands(program: Command): void {
     .command('flush')
     .description('empty the log files of an app (or all)')
     .argument('[target]', 'name, id or namespace')
-    .action(async (target: string | undefined) =>
+    .option('--json', 'print as JSON')
+    .action(async (target: string | undefined, flags: { json?: boolean }) =>
       withClient(async (client) => {
         const { files } = await client.request('flush', { target: target ?? null });
-        process.stdout.write(`Flushed ${files.length} log file(s)\n`);
+        if (flags.json) printJson({ flushed: files });
+        else process.stdout.write(`Flushed ${files.length} log file(s)\n`);
         return 0;
       }),
     );

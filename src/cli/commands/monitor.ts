@@ -10,8 +10,13 @@ export function registerMonitorCommands(program: Command): void {
     .command('monit')
     .alias('monitor')
     .description("full-screen monitor: live CPU and memory of every process, and the selected app's logs")
-    .action(async () =>
+    .option('--json', 'print one sample of every process as JSON and exit (as ls --json)')
+    .action(async (flags: { json?: boolean }) =>
       withClient(async (client) => {
+        if (flags.json) {
+          printJson((await client.request('list', {})).processes);
+          return 0;
+        }
         if (!process.stdin.isTTY || !process.stdout.isTTY) {
           process.stderr.write(
             'shoal monit needs a terminal; use "shoal ls" or "shoal ls --json" in scripts.\n',
@@ -43,15 +48,15 @@ export function registerMonitorCommands(program: Command): void {
     .option('--json', 'print {url, metrics_url, token_file} as JSON')
     .action(async (flags: { json?: boolean }) =>
       withClient(async (client) => {
-        const { url, token_file } = await client.request('web', {});
+        const { url, token_file, off_reason } = await client.request('web', {});
         const metricsUrl = url ? new URL('metrics', url).href : null;
         if (flags.json) {
-          printJson({ url, metrics_url: metricsUrl, token_file });
+          printJson({ url, metrics_url: metricsUrl, token_file, off_reason });
           return url ? 0 : 1;
         }
         if (!url) {
           process.stderr.write(
-            'The dashboard is off: SHOAL_WEB_PORT=0 when the daemon started, or its port was taken (see shoal.log in SHOAL_HOME).\n',
+            `The dashboard is off: ${off_reason ?? 'see shoal.log in SHOAL_HOME'}. SHOAL_WEB_PORT is read when the daemon starts ("shoal kill" first).\n`,
           );
           return 1;
         }

@@ -10,10 +10,11 @@ import type { ControlChannel } from '../../protocol/control-channel.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import type { DaemonClient } from '../daemon-client.js';
 import { processTable } from '../format/process-list.js';
-import { printJson, warn } from '../output.js';
+import { note, printJson, warn } from '../output.js';
 import { withClient } from '../session.js';
 import { addFileFlags, applyFile, type FileFlags, registerStartOrCommands } from './process-file-apply.js';
 import { addStartFlags, type StartCommandFlags, startEntry } from './start-flags.js';
+import { type StartTarget, startTarget } from './start-target.js';
 
 export function cliEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -22,15 +23,17 @@ export function cliEnv(): Record<string, string> {
 }
 
 export async function appsToStart(
-  target: string,
+  target: StartTarget,
   args: string[],
   flags: StartCommandFlags,
   cmd: Command,
 ): Promise<AppConfig[]> {
   // Loaded on demand: validation pulls in the schema library, which only start and config need.
-  const { appFromCli, loadProcessFile } = await import('../../config/index.js');
-  if (isProcessFile(target)) {
-    const loaded = await loadProcessFile(resolve(target), { envName: flags.env ?? null, cwd: process.cwd() });
+  const { appFromCli, loadProcessFile, loadProcessJson } = await import('../../config/index.js');
+  if (target.kind !== 'script') {
+    const opts = { envName: flags.env ?? null, cwd: process.cwd() };
+    const loaded =
+      target.kind === 'file' ? await loadProcessFile(target.path, opts) : loadProcessJson(target.text, opts);
     for (const w of loaded.warnings) warn(w.message);
     if (!flags.only) return loaded.apps;
     const only = new Set(flags.only.split(',').map((s) => s.trim()));
@@ -38,13 +41,13 @@ export async function appsToStart(
     if (apps.length === 0) {
       throw new ShoalError(
         'SHOAL_ERR_APP_NOT_FOUND',
-        `--only ${flags.only}: no such app in ${loaded.file} (apps: ${loaded.apps.map((a) => a.name).join(', ')}).`,
+        `--only ${flags.only}: no such app in ${loaded.file || 'stdin'} (apps: ${loaded.apps.map((a) => a.name).join(', ')}).`,
         { file: loaded.file },
       );
     }
     return apps;
   }
-  const { entry, flagOf } = startEntry(target, args, cmd);
+  const { entry, flagOf } = startEntry(target.target, args, cmd);
   const loaded = appFromCli(entry, { cwd: process.cwd(), envName: flags.env ?? null, flagOf });
   for (const w of loaded.warnings) warn(w.message);
   return loaded.apps;
@@ -55,16 +58,12 @@ function printProcesses(list: ProcessInfo[], json: boolean | undefined): void {
   else process.stdout.write(`${processTable(list)}\n`);
 }
 
-function printMessages(messages: string[]): void {
-  for (const m of messages) process.stdout.write(`${m}\n`);
-}
-
 /**
- * What start, restart, reload and scale print: notes, the processes, then on stderr the warnings and
+ * What start, restart, reload and scale print: the processes on stdout; on stderr the notes, warnings and
  * every process that failed instead of coming online, with its last stderr lines. Exits 1 on a failure.
  */
 function reportStarted(res: Result<ControlChannel, 'start'>, json: boolean | undefined): number {
-  printMessages(res.messages);
+  for (const m of res.messages) note(m);
   printProcesses(res.processes, json);
   for (const w of res.warnings) warn(w);
   for (const f of res.failures) {
@@ -86,24 +85,53 @@ async function knownApp(client: DaemonClient, target: string): Promise<string | 
 }
 
 /** `start <known app> --name X -- args`: the options cannot apply to an app that exists; say what would. */
-async function refuseOptionsForKnownApp(client: DaemonClient, name: string, given: string[]): Promise<never> {
+async function refuseOptionsForKnownApp(
+  client: DaemonClient,
+  name: string,
+  given: string[],
+  instances: unknown,
+): Promise<never> {
   const [detail] = (await client.request('describe', { target: name })).processes;
   const script = detail?.config.script ?? '<script>';
+  // The one option people mean to change on a running app: say which command does it.
+  const scale =
+    instances === undefined
+      ? ''
+      : ` To run ${String(instances)} instances of it, run "shoal scale ${name} ${String(instances)}".`;
   throw new ShoalError(
     'SHOAL_ERR_APP_EXISTS',
-    `"${name}" is an app the daemon already knows (it runs ${script}), so ${given.join(', ')} cannot apply to it. "shoal start ${name}" alone starts it again as it is; to start its script as another app, run "shoal start ${script} --name <new name> [options] [-- args]".`,
+    `"${name}" is an app the daemon already knows (it runs ${script}), so ${given.join(', ')} cannot apply to it.${scale} "shoal start ${name}" alone starts it again as it is; to start its script as another app, run "shoal start ${script} --name <new name> [options] [-- args]".`,
     { app: name },
   );
+}
+
+/** `start -f`: PM2 starts a second copy; names are unique here, so the running app is replaced. */
+async function deleteRunning(client: DaemonClient, apps: AppConfig[]): Promise<void> {
+  const { processes } = await client.request('list', {});
+  for (const name of new Set(apps.map((a) => a.name))) {
+    if (!processes.some((p) => p.name === name)) continue;
+    note(`${name}: deleted to start it again with these settings (--force)`);
+    await client.request('delete', { target: name });
+  }
 }
 
 export function registerProcessCommands(program: Command): void {
   const start = program
     .command('start')
     .description('start a script, a command ("python3 worker.py") or every app of a process file')
-    .argument('<target>', 'script, command, process file (ecosystem.config.js, .json, .yaml), or a known app')
+    .argument(
+      '[target]',
+      'script, command, process file (ecosystem.config.js, .ts, .json, .yaml), "-" for JSON on stdin, or a known app (default: ./ecosystem.config.*)',
+    )
     .argument('[args...]', 'arguments passed to the script (put them after --)');
   addStartFlags(start).action(
-    async (target: string, args: string[], flags: StartCommandFlags, cmd: Command) => {
+    async (given: string | undefined, args: string[], flags: StartCommandFlags, cmd: Command) => {
+      const what = startTarget(given);
+      if (flags.log !== undefined)
+        warn('-l/--log: Shoal writes out_file and error_file (-o, -e); there is no combined log file');
+      if (flags.logType !== undefined)
+        warn('--log-type: Shoal writes log lines as the app prints them (use --time for timestamps)');
+      const target = what.kind === 'script' ? what.target : null;
       // Load the validator while the daemon starts (a separate process): a cold start waits for both,
       // not one after the other.
       const configModule = import('../../config/index.js');
@@ -111,14 +139,24 @@ export function registerProcessCommands(program: Command): void {
       const wait = flags.wait !== false;
       const hints = flags.hints !== false && !process.env.SHOAL_NO_HINTS;
       return withClient(async (client) => {
-        const known = isProcessFile(target) ? null : await knownApp(client, target);
-        if (known !== null) {
-          const { flagOf } = startEntry(target, args, cmd);
+        const known = target === null ? null : await knownApp(client, target);
+        if (target !== null && known !== null) {
+          const { entry, flagOf } = startEntry(target, args, cmd);
           const given = [...Object.values(flagOf), ...(args.length > 0 ? [`arguments after --`] : [])];
-          if (given.length > 0) await refuseOptionsForKnownApp(client, known, given);
-          return reportStarted(await client.request('restart', { target, wait }), flags.json);
+          if (given.length > 0) await refuseOptionsForKnownApp(client, known, given, entry.instances);
+          const update = flags.updateEnv === true;
+          return reportStarted(
+            await client.request('restart', {
+              target,
+              wait,
+              update_env: update,
+              cli_env: update ? cliEnv() : undefined,
+            }),
+            flags.json,
+          );
         }
-        const apps = await configModule.then(() => appsToStart(target, args, flags, cmd));
+        const apps = await configModule.then(() => appsToStart(what, args, flags, cmd));
+        if (flags.force) await deleteRunning(client, apps);
         return reportStarted(
           await client.request('start', { apps, cli_env: cliEnv(), wait, hints }),
           flags.json,
@@ -149,7 +187,7 @@ export function registerProcessCommands(program: Command): void {
     )
     .argument('<target>', 'name, id, namespace, "all" or a process file');
   addFileFlags(restart)
-    .option('--update-env', "replace the app's base environment with this shell's")
+    .option('-a, --update-env', "replace the app's base environment with this shell's")
     .option('--prune', 'with a process file: delete the apps started from it that it no longer defines')
     .option('--no-wait', 'return without waiting until every process is online or has failed')
     .option('--json', 'print as JSON')

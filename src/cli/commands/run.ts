@@ -9,6 +9,7 @@ import { RUN_SPEC_ENV, type RunSpec } from '../../protocol/run-spec.js';
 import { DaemonClient } from '../daemon-client.js';
 import { paths } from '../session.js';
 import { appsToStart, cliEnv } from './process.js';
+import { startTarget } from './start-target.js';
 import { addStartFlags, type StartCommandFlags } from './start-flags.js';
 
 const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
@@ -48,7 +49,7 @@ export function registerRunCommand(program: Command): void {
         flags.healthPort === undefined
           ? null
           : { host: flags.healthHost, port: healthPort(flags.healthPort) };
-      const loaded = await appsToStart(target, args, flags, cmd);
+      const loaded = await appsToStart(startTarget(target), args, flags, cmd);
       // One log file per instance, so each echoed line can say which instance wrote it.
       const apps = loaded.map((a) => ({ ...a, merge_logs: false }));
       const running = await DaemonClient.connect(paths(), { autoStart: false }).catch(() => null);

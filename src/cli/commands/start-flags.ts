@@ -50,6 +50,12 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   },
   namespace: { flags: '--namespace <ns>', help: 'namespace of the app' },
   watch: { flags: '--watch [paths]', help: 'restart on file changes', toValue: list(/,/) },
+  ignore_watch: {
+    flags: '--ignore-watch <paths>',
+    help: 'paths or globs the watcher ignores (comma or space separated)',
+    toValue: list(/[\s,]+/),
+  },
+  watch_delay: { flags: '--watch-delay <ms>', help: 'wait this long after a change before restarting' },
   max_memory_restart: {
     flags: '--max-memory-restart <size>',
     help: 'restart when memory exceeds this (e.g. 300M)',
@@ -67,6 +73,7 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   },
   min_uptime: { flags: '--min-uptime <duration>', help: 'a run shorter than this counts as unstable' },
   autorestart: { flags: '--no-autorestart', help: 'do not restart the app when it exits' },
+  autostart: { flags: '--no-autostart', help: 'register the app without starting it (start it later)' },
   stop_exit_codes: {
     flags: '--stop-exit-codes <codes>',
     help: 'exit codes that do not trigger a restart (comma separated)',
@@ -92,7 +99,34 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   out_file: { flags: '-o, --output <file>', help: 'stdout log file' },
   error_file: { flags: '-e, --error <file>', help: 'stderr log file' },
   merge_logs: { flags: '--merge-logs', help: 'one log file for all instances (default)' },
-  cron_restart: { flags: '-c, --cron <pattern>', help: 'cron pattern for periodic restarts' },
+  disable_logs: { flags: '--disable-logs', help: 'write no log files (output is discarded)' },
+  // PM2's combined log and JSON log lines: accepted so PM2 command lines run, with a warning.
+  log_file: {
+    flags: '-l, --log [path]',
+    help: "PM2's combined log file: not written (a warning says so)",
+    cliOnly: true,
+  },
+  log_type: {
+    flags: '--log-type <type>',
+    help: "PM2's JSON log lines: not written (a warning says so)",
+    cliOnly: true,
+  },
+  cron_restart: {
+    flags: '-c, --cron <pattern>',
+    help: 'cron pattern for periodic restarts',
+    aliases: [{ flags: '--cron-restart <pattern>', help: 'alias of --cron' }],
+  },
+  filter_env: { flags: '--filter-env', help: "do not pass this shell's environment to the app" },
+  force: {
+    flags: '-f, --force',
+    help: 'an app of that name that runs is deleted and started again with these settings',
+    cliOnly: true,
+  },
+  update_env: {
+    flags: '-a, --update-env',
+    help: "starting a known app again: with this shell's environment",
+    cliOnly: true,
+  },
   json: { flags: '--json', help: 'print the started processes as JSON', cliOnly: true },
   wait: {
     flags: '--no-wait',
@@ -107,6 +141,10 @@ export interface StartCommandFlags {
   env?: string;
   only?: string;
   json?: boolean;
+  force?: boolean;
+  updateEnv?: boolean;
+  log?: string | boolean;
+  logType?: string;
   /** False with --no-wait. */
   wait?: boolean;
   /** False with --no-hints. */

@@ -3,7 +3,7 @@
 // See docs/persistence.md.
 import type { Command } from 'commander';
 import { packageVersion } from '../../protocol/version.js';
-import { warn } from '../output.js';
+import { printJson, warn } from '../output.js';
 import { paths, run } from '../session.js';
 import { initSystemFrom } from '../startup/init-system.js';
 import { initScriptFor, installInitScript, isRoot, removeInitScript } from '../startup/init-script.js';
@@ -20,6 +20,7 @@ function sudoHint(t: StartupTarget, system: string, action: 'startup' | 'unstart
 
 interface StartupFlags {
   install?: boolean;
+  json?: boolean;
   user?: string;
   serviceName?: string;
 }
@@ -43,11 +44,25 @@ export function registerStartupCommands(program: Command): void {
     .option('--install', 'write and enable the script (needs root for systemd and openrc)')
     .option('-u, --user <name>', 'user the daemon runs as (default: you)')
     .option('--service-name <name>', 'unit / service name (default: shoal-<user>)')
+    .option('--json', 'print {platform, path, content, installed, run_as_root} as JSON')
     .action(async (platform: string | undefined, flags: StartupFlags) =>
       run(async () => {
         const system = initSystemFrom(platform);
         const t = target(flags);
         const script = initScriptFor(system, t);
+        const sudo = script.needsRoot && !isRoot() ? sudoHint(t, system, 'startup') : null;
+        if (flags.json) {
+          const installed = flags.install === true && sudo === null;
+          if (installed) installInitScript(script);
+          printJson({
+            platform: system,
+            path: script.path,
+            content: script.content,
+            installed,
+            run_as_root: sudo,
+          });
+          return 0;
+        }
         if (!flags.install) {
           process.stdout.write(script.content);
           process.stderr.write(
@@ -85,11 +100,18 @@ export function registerStartupCommands(program: Command): void {
     .argument('[platform]', 'systemd, launchd or openrc (default: detected)')
     .option('-u, --user <name>', 'user the daemon runs as (default: you)')
     .option('--service-name <name>', 'unit / service name (default: shoal-<user>)')
+    .option('--json', 'print {platform, path, removed, run_as_root} as JSON')
     .action(async (platform: string | undefined, flags: StartupFlags) =>
       run(async () => {
         const system = initSystemFrom(platform);
         const t = target(flags);
         const script = initScriptFor(system, t);
+        if (flags.json) {
+          const sudo = script.needsRoot && !isRoot() ? sudoHint(t, system, 'unstartup') : null;
+          const removed = sudo === null && removeInitScript(script, warn);
+          printJson({ platform: system, path: script.path, removed, run_as_root: sudo });
+          return 0;
+        }
         if (script.needsRoot && !isRoot()) {
           process.stderr.write(
             `Removing ${script.path} needs root. Run:\n\n  ${sudoHint(t, system, 'unstartup')}\n\n`,

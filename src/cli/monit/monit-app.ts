@@ -6,6 +6,7 @@ import { createElement as h, useEffect, useState } from 'react';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import { formatBytes, formatDuration } from '../format/units.js';
 import type { FeedState, LogLine, MonitFeed } from './monit-feed.js';
+import { monitActions } from './monit-keys.js';
 
 const POLL_MS = 1000;
 
@@ -75,9 +76,11 @@ function MonitScreen({ feed }: { feed: MonitFeed }) {
   }, [feed, app, logRows, state.at]);
 
   useInput((input, key) => {
-    if (input === 'q' || key.escape) exit();
-    else if (key.upArrow || input === 'k') setSelected((s) => Math.max(0, Math.min(s, procs.length - 1) - 1));
-    else if (key.downArrow || input === 'j') setSelected((s) => Math.min(procs.length - 1, s + 1));
+    for (const action of monitActions(input, key)) {
+      if (action === 'quit') return exit();
+      if (action === 'up') setSelected((s) => Math.max(0, Math.min(s, procs.length - 1) - 1));
+      else setSelected((s) => Math.min(procs.length - 1, s + 1));
+    }
   });
 
   const index = Math.min(selected, procs.length - 1);

@@ -41,6 +41,8 @@ export class ClusterApp implements AppRunner {
   /** A primary this daemon found running but cannot work with; stopped when the app is deleted. */
   private unmanaged: UnmanagedPrimary | null = null;
   private destroyed = false;
+  /** Restart counts at the last `shoal reset`, by process id: the primary keeps counting, ls shows the difference. */
+  private readonly restartsAtReset = new Map<number, number>();
 
   /** `slots` and `workers` restore an app a previous daemon ran (same ids, restart counts, last exits). */
   constructor(
@@ -126,6 +128,10 @@ export class ClusterApp implements AppRunner {
     return [`${this.name}: scaled from ${before} to ${instances} workers`];
   }
 
+  resetCounters(ids?: number[]): void {
+    for (const w of this.workers) if (!ids || ids.includes(w.id)) this.restartsAtReset.set(w.id, w.restarts);
+  }
+
   signal(signal: NodeJS.Signals, ids?: number[]): void {
     this.primary?.request('signal', { signal, ids }, this.timeout()).catch(() => {});
   }
@@ -159,7 +165,7 @@ export class ClusterApp implements AppRunner {
 
   details(): ProcessDetail[] {
     const primary = { ...this.primaryInfo, pid: this.primary?.pid ?? this.unmanaged?.pid ?? null };
-    return workerRows(this.slots, this.workers, primary, this.config, this.ctx);
+    return workerRows(this.slots, this.workers, primary, this.config, this.ctx, this.restartsAtReset);
   }
 
   logFiles(): LogFile[] {

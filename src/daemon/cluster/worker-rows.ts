@@ -13,12 +13,17 @@ export function workerRows(
   primary: PrimaryInfo,
   config: AppConfig,
   ctx: AppContext,
+  /** Each slot's restart count when `shoal reset` last ran: the rows count from there. */
+  restartsAtReset: ReadonlyMap<number, number> = new Map(),
 ): ProcessDetail[] {
   const known = new Map(workers.map((w) => [w.id, w]));
   const notices = listeningNotices(workers);
   return slots.map((slot) => {
     // Slots without a worker yet (autostart off, or the primary not up) show as stopped.
-    const state = known.get(slot.id) ?? idleState(slot);
+    const worker = known.get(slot.id);
+    const state = worker
+      ? { ...worker, restarts: Math.max(0, worker.restarts - (restartsAtReset.get(slot.id) ?? 0)) }
+      : idleState(slot);
     const shown = primary.problem
       ? { ...state, pid: null, status: 'errored' as const, status_reason: primary.problem }
       : state;

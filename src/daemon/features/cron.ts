@@ -30,7 +30,7 @@ export function cronFeature(): DaemonFeature {
       jobs.set(runner.name, job);
       log('cron.scheduled', { app: runner.name, pattern, next: job.nextRun()?.toISOString() ?? null });
     } catch (err) {
-      // The config loader accepts any string; a bad pattern is reported here and the app runs unscheduled.
+      // The config loader checks patterns with croner too; this catches a dump written by an older version.
       log('cron.invalid', { app: runner.name, pattern, message: (err as Error).message });
     }
   };

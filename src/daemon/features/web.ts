@@ -17,6 +17,7 @@ export const DEFAULT_WEB_PORT = 9716;
 export interface WebEndpoint {
   url: string | null;
   token_file: string | null;
+  off_reason: string | null;
 }
 
 /** SHOAL_WEB_PORT as a port number, 0 for off, or null when it is not a valid port. */
@@ -30,20 +31,22 @@ export function webPortFromEnv(value: string | undefined): number | null {
 export function webFeature(): DaemonFeature {
   let server: WebServer | null = null;
   /** What the `web` request answers. */
-  let endpoint: WebEndpoint = { url: null, token_file: null };
+  let endpoint: WebEndpoint = { url: null, token_file: null, off_reason: null };
+  /** Off, and why: the reason `shoal dashboard` gives (also logged to shoal.log). */
+  const off = (why: string, event: string, fields: Record<string, unknown> = {}) => {
+    endpoint = { url: null, token_file: null, off_reason: why };
+    log(event, { why, ...fields });
+  };
   return {
     name: 'web',
     answers: { web: () => endpoint },
     async start({ supervisor, paths }) {
       const port = webPortFromEnv(process.env.SHOAL_WEB_PORT);
       if (port === null) {
-        log('web.disabled', { why: `SHOAL_WEB_PORT=${process.env.SHOAL_WEB_PORT} is not a port number` });
-        return;
+        const value = process.env.SHOAL_WEB_PORT;
+        return off(`SHOAL_WEB_PORT=${value} is not a port number (0 to 65535)`, 'web.disabled');
       }
-      if (port === 0) {
-        log('web.disabled', { why: 'SHOAL_WEB_PORT=0' });
-        return;
-      }
+      if (port === 0) return off('SHOAL_WEB_PORT=0 turns it off', 'web.disabled');
       const tokenFile = join(paths.root, 'web-token');
       const token = createToken(tokenFile);
       try {
@@ -51,14 +54,14 @@ export function webFeature(): DaemonFeature {
         server = await startWebServer(port, router);
       } catch (err) {
         rmSync(tokenFile, { force: true });
-        log('web.listen_failed', { host: '127.0.0.1', port, message: (err as Error).message });
-        return;
+        const why = `127.0.0.1:${port} could not be listened on: ${(err as Error).message}`;
+        return off(why, 'web.listen_failed', { host: '127.0.0.1', port, message: (err as Error).message });
       }
-      endpoint = { url: server.url, token_file: tokenFile };
+      endpoint = { url: server.url, token_file: tokenFile, off_reason: null };
       log('web.started', { url: server.url, token_file: tokenFile });
     },
     async stop() {
-      endpoint = { url: null, token_file: null };
+      endpoint = { url: null, token_file: null, off_reason: 'the daemon is stopping' };
       await server?.close();
       server = null;
     },

@@ -180,6 +180,10 @@ export class ForkApp implements AppRunner {
     if (p) await p.restart(reason, this.config);
   }
 
+  resetCounters(ids?: number[]): void {
+    for (const p of this.select(ids)) p.resetCounters();
+  }
+
   signal(signal: NodeJS.Signals, ids?: number[]): void {
     for (const p of this.select(ids)) {
       if (p.pid === null) continue;
