@@ -25,7 +25,7 @@ export const ErrorCodes = {
   SHOAL_ERR_UNSUPPORTED: 'The operation is not supported for this app.',
   SHOAL_ERR_SCALE_INVALID:
     'The instance count given to scale is not N, +N, -N or max, or leaves no instance.',
-  SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
+  SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created, or another local user could change it.',
   SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
   SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',
   SHOAL_ERR_DUMP_EMPTY: 'Saving an empty process list was refused (use --force).',

@@ -96,8 +96,14 @@ describe('start settle', () => {
   it('judges the new run, not the exit, when the daemon itself restarted the process meanwhile (cron, watch)', () => {
     const restarted = exit(1500, null, true);
     assert.equal(judge(detail({ status: 'launching', last_exit: restarted }), 1000, 1600).state, 'pending');
-    assert.equal(judge(detail({ status: 'online', uptime: 1000, last_exit: restarted }), 1000, 2600).state, 'online');
-    assert.equal(judge(detail({ status: 'stopped', pid: null, last_exit: restarted }), 1000, 1600).state, 'online');
+    assert.equal(
+      judge(detail({ status: 'online', uptime: 1000, last_exit: restarted }), 1000, 2600).state,
+      'online',
+    );
+    assert.equal(
+      judge(detail({ status: 'stopped', pid: null, last_exit: restarted }), 1000, 1600).state,
+      'online',
+    );
     // The same exit, not asked for, is the app's failure.
     assert.equal(judge(detail({ status: 'launching', last_exit: exit(1500) }), 1000, 1600).state, 'failed');
   });
