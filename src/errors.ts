@@ -42,7 +42,7 @@ export const ErrorCodes = {
   SHOAL_ERR_AUTH_INVALID:
     'The token does not verify: forged, signed with another secret, or claims rejected.',
   SHOAL_ERR_METRICS_INVALID: 'An app metric was declared or updated with an invalid name, labels or value.',
-  SHOAL_ERR_WEB_UNAUTHORIZED: 'A dashboard action came without the token from SHOAL_HOME/web-token.',
+  SHOAL_ERR_WEB_UNAUTHORIZED: 'A dashboard read or action came without the token from SHOAL_HOME/web-token.',
   SHOAL_ERR_WEB_FORBIDDEN: 'A dashboard request named another host or came from another site.',
   SHOAL_ERR_INTERNAL: 'An unexpected internal error.',
 } as const;
