@@ -25,6 +25,8 @@ export const ErrorCodes = {
   SHOAL_ERR_UNSUPPORTED: 'The operation is not supported for this app.',
   SHOAL_ERR_SCALE_INVALID:
     'The instance count given to scale is not N, +N, -N or max, or leaves no instance.',
+  SHOAL_ERR_LOG_PATH:
+    'A log file cannot be opened safely: its directory cannot be made, or another user could have planted it.',
   SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created, or another local user could change it.',
   SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
   SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',

@@ -39,7 +39,7 @@ export function controlHandlers(d: DaemonControl): Handlers<ControlChannel, unkn
     list: () => ({ processes: supervisor.list() }),
     describe: (req) => supervisor.describe(req.target),
     logs: (req) => ({ files: supervisor.logFiles(req.target) }),
-    flush: (req) => ({ files: supervisor.flush(req.target) }),
+    flush: async (req) => ({ files: await supervisor.flush(req.target) }),
     signal: (req) => supervisor.signal(req.target, req.signal as NodeJS.Signals),
     env: (req) => supervisor.env(req.target),
     save: (req) => saveApps(supervisor.appRunners(), paths, req.force),

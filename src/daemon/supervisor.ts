@@ -1,7 +1,6 @@
 // The daemon's registry of apps and the operations clients ask for. It owns no process logic itself:
 // each app is an AppRunner (fork apps in this process, cluster apps through their primary).
 import { EventEmitter } from 'node:events';
-import { truncateSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
@@ -13,14 +12,16 @@ import { appFiles } from '../supervision/app-files.js';
 import { isLive } from '../supervision/process-state.js';
 import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
-import { ensureAuthSecretFile } from './auth-secret-file.js';
+import { ensureAuthSecretFile, removeAuthSecretFile } from './auth-secret-file.js';
 import { log } from './daemon-log.js';
 import { ForkApp } from './fork/fork-app.js';
+import { flushLogFiles } from './log-flush.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { ClusterHints } from './cluster-hint.js';
 import { reportOn } from './operation-report.js';
 import { scaleCount } from './scale-count.js';
 import { checkStartConflicts } from './start-conflicts.js';
+import { preflightStart } from './start-preflight.js';
 import { resolveTarget, type Selection } from './targets.js';
 
 type Req<T extends keyof ControlChannel['requests']> = ParsedRequest<ControlChannel, T>;
@@ -81,6 +82,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async start(req: Req<'start'>): Promise<Res<'start'>> {
     const since = Date.now();
     checkStartConflicts(req.apps, (name) => this.apps.get(name));
+    const fresh = req.apps.filter(
+      (c) =>
+        !this.apps
+          .get(c.name)
+          ?.processes()
+          .some((p) => isLive(p.status)),
+    );
+    await preflightStart(fresh, this.opts.home, (c) => this.ctx.resolveInstances(c.instances));
     const messages: string[] = [];
     const hints: string[] = [];
     const started: AppRunner[] = [];
@@ -185,18 +194,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const before = this.selected(sel);
     for (const s of sel) {
       if (s.ids && s.ids.length < s.app.ids().length) {
-        throw new ShoalError(
-          'SHOAL_ERR_UNSUPPORTED',
-          `Cannot delete one process of ${s.app.name}; scale it instead ("shoal scale ${s.app.name} N").`,
-          {
-            app: s.app.name,
-          },
-        );
+        const why = `Cannot delete one process of ${s.app.name}; scale it instead ("shoal scale ${s.app.name} N").`;
+        throw new ShoalError('SHOAL_ERR_UNSUPPORTED', why, { app: s.app.name });
       }
     }
     await Promise.all(sel.map((s) => s.app.destroy()));
     for (const s of sel) {
       this.apps.delete(s.app.name);
+      // A new app of the same name must not accept the tokens this one issued.
+      removeAuthSecretFile(appFiles(this.opts.home, s.app.name).authSecret);
       this.emit('app:removed', s.app.name);
       log('app.delete', { app: s.app.name });
     }
@@ -260,17 +266,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return apps.flatMap((a) => a.logFiles());
   }
 
-  flush(target: string | null): string[] {
-    const files = this.logFiles(target).map((f) => f.path);
-    for (const f of files) {
-      try {
-        // Writers use O_APPEND, so after truncation they go on writing at the new end of the file.
-        truncateSync(f, 0);
-      } catch {
-        // not created yet
-      }
-    }
-    return files;
+  flush(target: string | null): Promise<string[]> {
+    return flushLogFiles(this.logFiles(target).map((f) => f.path));
   }
 
   async stopAll(): Promise<number> {

@@ -37,7 +37,9 @@ export class WorkerPool extends EventEmitter<{
   readonly slots = new Map<number, ManagedProcess>();
   /** True once any worker of this app has listened: from then on a replacement must listen to count as ready. */
   everListened = false;
-  private readonly files = new LogFileRegistry();
+  private readonly files = new LogFileRegistry((path, err) =>
+    log('log.open_failed', { app: this.app.name, file: path, message: err.message }),
+  );
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: PoolOptions) {

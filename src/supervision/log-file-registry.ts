@@ -1,17 +1,17 @@
 // Log files shared by the processes of one app: opened once per path, closed when the last user leaves.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { LogFile } from './log-sink.js';
 
 export class LogFileRegistry {
   private readonly files = new Map<string, LogFile>();
 
+  constructor(private readonly onOpenError?: (path: string, err: Error) => void) {}
+
   open(path: string | null): LogFile | null {
     if (path === null) return null;
     let file = this.files.get(path);
     if (!file) {
-      mkdirSync(dirname(path), { recursive: true });
-      file = new LogFile(path);
+      // Directories are made, and links checked, as the file opens (log-open.ts), off the event loop.
+      file = new LogFile(path, this.onOpenError ? (err) => this.onOpenError?.(path, err) : undefined);
       this.files.set(path, file);
     }
     file.retain();

@@ -2,9 +2,10 @@
 // the supervisor: when the file cannot keep up, the sources are paused (the pipe fills and the app's
 // writes wait), never dropped. Several sources (instances of one app) may share one file; each source
 // keeps its own partial line so lines never interleave mid-line.
-import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { PassThrough, type Readable } from 'node:stream';
 import dayjs from 'dayjs';
+import { openLogFile } from './log-open.js';
 
 /** A partial line longer than this is written out anyway, so one endless line cannot grow memory forever. */
 const MAX_PENDING_BYTES = 1024 * 1024;
@@ -18,19 +19,38 @@ export function timestampFormatFor(opts: { time: boolean; log_date_format: strin
 
 export class LogFile {
   readonly path: string;
-  private stream: WriteStream;
+  /** Takes writes at once; piped into the file once it is open (opening never blocks the event loop). */
+  private stream = new PassThrough({ highWaterMark: 64 * 1024 });
   private paused = new Set<Readable>();
   private sources = 0;
+  private readonly finished: Promise<void>;
 
-  constructor(path: string) {
+  /** onOpenError: the file could not be opened (see log-open.ts); what was written is dropped. */
+  constructor(path: string, onOpenError: (err: Error) => void = () => {}) {
     this.path = path;
-    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
     this.stream.on('drain', () => {
       for (const r of this.paused) r.resume();
       this.paused.clear();
     });
-    // A write error (disk full, file removed by hand) must not crash the supervisor.
-    this.stream.on('error', () => {});
+    this.finished = openLogFile(path).then(
+      (handle) =>
+        new Promise<void>((resolve) => {
+          const file = createWriteStream('', { fd: handle });
+          // A write error (disk full, file removed by hand) must not crash the supervisor.
+          file.on('error', () => {
+            this.stream.unpipe(file);
+            this.stream.resume();
+            resolve();
+          });
+          file.on('close', () => resolve());
+          this.stream.pipe(file);
+        }),
+      (err: Error) => {
+        onOpenError(err);
+        this.stream.resume(); // drain into nothing, so no source stays paused forever
+        return new Promise<void>((resolve) => this.stream.once('end', () => resolve()));
+      },
+    );
   }
 
   write(data: string, source: Readable | null): void {
@@ -56,11 +76,10 @@ export class LogFile {
     return this.close();
   }
 
+  /** Ends the file; resolves once what was written is in it (or could not be). */
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stream.closed || this.stream.destroyed) return resolve();
-      this.stream.end(() => resolve());
-    });
+    if (!this.stream.writableEnded) this.stream.end();
+    return this.finished;
   }
 }
 

@@ -21,7 +21,9 @@ import { forkLauncher } from './fork-launcher.js';
 
 export class ForkApp implements AppRunner {
   private procs: ManagedProcess[] = [];
-  private readonly files = new LogFileRegistry();
+  private readonly files = new LogFileRegistry((path, err) =>
+    log('log.open_failed', { app: this.name, file: path, message: err.message }),
+  );
   /** The app's embedded shared store: in fork mode the daemon hosts it (a cluster app's primary does). */
   private store: StoreHost | null = null;
 
