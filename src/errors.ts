@@ -19,6 +19,7 @@ export const ErrorCodes = {
   SHOAL_ERR_PROTOCOL_VERSION: 'The CLI and the daemon speak different protocol versions.',
   SHOAL_ERR_PROTOCOL_INVALID: 'A message did not match the protocol.',
   SHOAL_ERR_REQUEST_TOO_LARGE: 'A request was longer than the protocol allows (8 MiB per message).',
+  SHOAL_ERR_BUSY: 'The daemon has too many connections, or one connection too many requests, open at once.',
   SHOAL_ERR_TIMEOUT: 'An operation did not finish in time.',
   SHOAL_ERR_SPAWN: 'The process could not be spawned.',
   SHOAL_ERR_RELOAD_FAILED: 'A reload stopped because a new worker did not become ready.',

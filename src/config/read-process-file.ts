@@ -6,10 +6,23 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ShoalError } from '../errors.js';
+import { MAX_NESTING, nestsDeeperThan } from '../protocol/nesting.js';
 import { importJsConfig } from './import-js-config.js';
 import type { Source } from './problems.js';
 
 export async function readProcessFile(source: Source & { file: string }): Promise<unknown> {
+  const value = await readByFormat(source);
+  if (nestsDeeperThan(value)) {
+    throw new ShoalError(
+      'SHOAL_ERR_CONFIG_LOAD',
+      `${source.label}: its values nest more than ${MAX_NESTING} levels deep; no process file needs that many`,
+      { file: source.file },
+    );
+  }
+  return value;
+}
+
+async function readByFormat(source: Source & { file: string }): Promise<unknown> {
   const { file } = source;
   checkReadable(source);
   const ext = extname(file).toLowerCase();
@@ -48,6 +61,8 @@ function checkReadable(source: Source & { file: string }): void {
   }
 }
 
+const JSON_EVAL_TIMEOUT_MS = 2000;
+
 /**
  * JSON first. PM2 evaluates .json files as a JavaScript expression, so comments, single quotes and trailing
  * commas work there; Shoal accepts the same, but when both fail it reports the JSON error, which is the clearer one.
@@ -59,11 +74,17 @@ function parseJsonLike(text: string, file: string): unknown {
     try {
       const value: unknown = new Script(`(${text}\n)`, { filename: file }).runInNewContext(
         {},
-        { timeout: 2000 },
+        { timeout: JSON_EVAL_TIMEOUT_MS },
       );
       // Round-trip through JSON: values from another vm context fail instanceof checks.
       return JSON.parse(JSON.stringify(value) ?? 'null');
     } catch (vmError) {
+      if ((vmError as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        // Not valid JSON, so evaluated as PM2 does; the expression ran past its time limit.
+        throw new Error(
+          `it is not plain JSON, and evaluating it as an expression (as PM2 does) did not finish within ${JSON_EVAL_TIMEOUT_MS} ms`,
+        );
+      }
       throw Object.assign(new SyntaxError((jsonError as Error).message), {
         line: lineOfPosition(text, (jsonError as Error).message) ?? lineInStack(vmError, file),
       });
