@@ -112,6 +112,15 @@ function lineInStack(err: unknown, file: string): number | undefined {
 
 function loadError(source: Source & { file: string }, err: unknown): ShoalError {
   const e = err instanceof Error ? err : new Error(String(err));
+  // A parser that recurses (YAML's) runs out of stack on a deeply nested value: not a syntax error.
+  if (/Maximum call stack size exceeded/.test(e.message)) {
+    return new ShoalError(
+      'SHOAL_ERR_CONFIG_LOAD',
+      `${source.label}: its values nest too deeply to be read (more than ${MAX_NESTING} levels is refused anyway)`,
+      { file: source.file },
+      { cause: err },
+    );
+  }
   const line =
     err instanceof YAMLParseError
       ? err.linePos?.[0]?.line

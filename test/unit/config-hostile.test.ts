@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appFromCli } from '../../src/config/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { appFromCli, loadProcessFile } from '../../src/config/index.js';
 import { isShoalError } from '../../src/errors.js';
 import { scaleCount } from '../../src/daemon/scale-count.js';
 import { AppConfigSchema } from '../../src/protocol/app-config.js';
@@ -136,4 +138,39 @@ describe('scale counts past the bound', () => {
   test('scales to the bound itself', () => {
     assert.equal(scaleCount('api', 1, '+1023', 4), 1024);
   });
+});
+
+describe('process files that defeat the parser', () => {
+  const FILES: [string, string, RegExp][] = [
+    [
+      'deep.json',
+      `{"apps":[{"script":"a.js","env":{"X":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}`,
+      /nest more than 64 levels deep/,
+    ],
+    [
+      'deep.yaml',
+      `apps:\n  - script: a.js\n    extra: ${'['.repeat(2000)}${']'.repeat(2000)}\n`,
+      /nest more than 64 levels deep|nest too deeply to be read/,
+    ],
+    [
+      'slow.json',
+      '{apps: [{script: "a.js", name: (() => { for (;;) {} })()}]}',
+      /did not finish within 2000 ms/,
+    ],
+  ];
+  for (const [name, text, message] of FILES) {
+    test(`answers ${name} with a coded error`, async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), 'shoal-hostile-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(join(dir, name), text);
+      await assert.rejects(loadProcessFile(join(dir, name), { cwd: dir, envName: null }), (err: unknown) => {
+        assert.ok(isShoalError(err), String(err));
+        assert.equal(err.code, 'SHOAL_ERR_CONFIG_LOAD');
+        assert.match(err.message, message);
+        assert.match(err.message, new RegExp(name.replace('.', '\\.')));
+        return true;
+      });
+      t.diagnostic('bad inputs tried: 1');
+    });
+  }
 });
