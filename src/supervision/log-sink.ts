@@ -9,6 +9,7 @@ import { openLogFile } from './log-open.js';
 
 /** A partial line longer than this is written out anyway, so one endless line cannot grow memory forever. */
 const MAX_PENDING_BYTES = 1024 * 1024;
+const CLOSE_WAIT_MS = 5_000;
 
 export type TimestampFormat = string | null;
 
@@ -76,10 +77,20 @@ export class LogFile {
     return this.close();
   }
 
-  /** Ends the file; resolves once what was written is in it (or could not be). */
+  /**
+   * Ends the file; resolves once what was written is in it (or could not be), or after 5 s: a file whose
+   * open never finishes (a hung network mount) must not hold up a stop.
+   */
   close(): Promise<void> {
     if (!this.stream.writableEnded) this.stream.end();
-    return this.finished;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      timer.unref();
+      void this.finished.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 
