@@ -38,6 +38,13 @@ export const SYSTEM_PACKAGES = [
     for: 'the reference parser for /metrics',
   },
   { name: 'redis-server', present: onPath('redis-server'), for: 'the store and runtime tests on Redis' },
+  { name: 'util-linux', present: onPath('unshare'), for: 'shoal run as PID 1 of a new PID namespace' },
+  { name: 'iproute2', present: onPath('ip'), for: 'the multi-host test: network namespaces and veth pairs' },
+  {
+    name: 'haproxy',
+    present: onPath('haproxy'),
+    for: 'the multi-host test: the load balancer in front of two hosts',
+  },
 ];
 
 export function isExecutableFile(path) {

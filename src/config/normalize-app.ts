@@ -88,6 +88,7 @@ function normalizeApp(entry: unknown, index: number, ctx: AppContext, problems: 
     );
   }
   const env = mergeEnv(raw.env, sorted.overlays, ctx.envName, label, problems);
+  const balancer = pickBalancer(raw, exec_mode, label, problems);
 
   if (problems.issues.length > before || !script || script.kind === 'missing') return null;
   const parsed = AppConfigSchema.safeParse({
@@ -102,6 +103,7 @@ function normalizeApp(entry: unknown, index: number, ctx: AppContext, problems: 
     instances: resolveInstances(raw.instances),
     env,
     env_name: ctx.envName,
+    balancer,
     out_file: resolveLogPath(raw.out_file, cwd),
     error_file: resolveLogPath(raw.error_file, cwd),
     source_file: ctx.sourceFile,
@@ -156,6 +158,28 @@ function pickInterpreter(
       `interpreter "${picked.interpreter}" was not found; the app cannot start until it is installed`,
     );
   return { path, args: picked.args };
+}
+
+/** `balancer`, or PM2-style `sticky: true` (ip-hash); both only mean something in cluster mode. */
+function pickBalancer(raw: RawApp, execMode: string, label: string, problems: Problems): RawApp['balancer'] {
+  const { sticky } = raw;
+  let balancer = raw.balancer;
+  if (sticky === true && balancer !== undefined && balancer !== 'ip-hash') {
+    problems.add(
+      label,
+      'sticky',
+      `no "sticky" with balancer "${balancer}"`,
+      sticky,
+      'sticky: true is balancer "ip-hash"',
+    );
+  } else if (sticky === true) balancer = 'ip-hash';
+  if (balancer !== undefined && balancer !== 'round-robin' && execMode !== 'cluster')
+    problems.warn(
+      label,
+      'balancer',
+      `balancer "${balancer}" applies to cluster mode only; this app runs in fork mode`,
+    );
+  return balancer;
 }
 
 /** The file behind a symlink (node_modules/.bin/x links to the package's file), to read its content. */

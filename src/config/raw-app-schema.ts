@@ -125,6 +125,22 @@ export const rawAppSchema = z.object({
   treekill: bool.optional(),
   wait_ready: bool.optional(),
   listen_timeout: duration.optional(),
+  hang_timeout: z
+    .union([z.literal(false), duration])
+    .transform((v) => (v === false ? 0 : v))
+    .optional(),
+  health_check: z
+    .object({
+      path: z.string().regex(/^\/[^\s]*$/),
+      port: z.number().int().min(1).max(65_535).optional(),
+      interval: duration.optional(),
+      timeout: duration.optional(),
+      failures: z.number().int().min(1).max(100).optional(),
+    })
+    .strict()
+    .optional(),
+  balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).optional(),
+  sticky: bool.optional(),
 
   out_file: text.optional(),
   error_file: text.optional(),
@@ -178,6 +194,11 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   treekill: BOOLEAN,
   wait_ready: BOOLEAN,
   listen_timeout: DURATION,
+  hang_timeout: `${DURATION}, or false to turn hang detection off`,
+  balancer: '"round-robin", "ip-hash", "least-connections" or "kernel"',
+  sticky: `${BOOLEAN} (true is balancer "ip-hash")`,
+  health_check:
+    '{ path: "/healthz", port?: 1-65535, interval?: duration, timeout?: duration, failures?: 1-100 }',
   out_file: 'a file path',
   error_file: 'a file path',
   log_date_format: 'a dayjs format string',

@@ -4,6 +4,12 @@ import type { AppConfig } from '../protocol/app-config.js';
 import type { LogFile } from '../protocol/control-channel.js';
 import type { ProcessDetail, ProcessInfo } from '../protocol/process-info.js';
 
+/** New settings for a running app: a process file read again, or restart --update-env. */
+export interface AppUpdate {
+  config: AppConfig;
+  cliEnv: Record<string, string>;
+}
+
 export interface AppRunner {
   readonly name: string;
   config: AppConfig;
@@ -18,9 +24,10 @@ export interface AppRunner {
   prepare(): void;
   /** Stops the given process ids (all when omitted). */
   stop(ids?: number[]): Promise<void>;
-  restart(ids?: number[], update?: { config: AppConfig; cliEnv: Record<string, string> }): Promise<void>;
-  /** Zero-downtime replacement where the mode allows it; returns messages for the user. */
-  reload(): Promise<string[]>;
+  /** Stop and start again; with `update`, the new settings and base env apply (ids and counts are kept). */
+  restart(ids?: number[], update?: AppUpdate): Promise<void>;
+  /** Zero-downtime replacement where the mode allows it, with new settings if given; messages for the user. */
+  reload(update?: AppUpdate): Promise<string[]>;
   scale(instances: number): Promise<string[]>;
   /** Lets go of the app without stopping it (daemon hand-over); only apps that outlive the daemon have it. */
   detach?(): void;

@@ -5,6 +5,7 @@ import type { HomePaths } from '../home.js';
 import type { Handlers } from '../protocol/channel.js';
 import { CONTROL_PROTOCOL_VERSION, type ControlChannel } from '../protocol/control-channel.js';
 import { packageVersion } from '../protocol/version.js';
+import { applyProcessFile } from './apply/apply-file.js';
 import { log } from './daemon-log.js';
 import type { FeatureSet } from './features/index.js';
 import { resurrectApps } from './persistence/resurrect.js';
@@ -34,6 +35,7 @@ export function controlHandlers(d: DaemonControl): Handlers<ControlChannel, unkn
     stop: (req) => supervisor.stop(req.target),
     restart: (req) => supervisor.restart(req),
     reload: (req) => supervisor.reload(req),
+    apply: (req) => applyProcessFile(supervisor, req),
     scale: (req) => supervisor.scale(req),
     delete: (req) => supervisor.delete(req.target),
     list: () => ({ processes: supervisor.list() }),

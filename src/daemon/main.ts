@@ -6,6 +6,7 @@ import { ensureHome, homePaths, shoalHome } from '../home.js';
 import { DaemonStart } from '../protocol/daemon-start.js';
 import { MAX_DURATION_MS } from '../protocol/limits.js';
 import { socketAccepts } from '../protocol/socket-probe.js';
+import { takeRunSpec } from '../protocol/run-spec.js';
 import { packageVersion } from '../protocol/version.js';
 import { ClusterApp } from './cluster/cluster-app.js';
 import { controlHandlers } from './control-handlers.js';
@@ -13,6 +14,7 @@ import { startControlServer } from './control-server.js';
 import { log, openDaemonLog } from './daemon-log.js';
 import { daemonFeatures, FeatureSet } from './features/index.js';
 import { acquireHomeLock } from './home-lock.js';
+import { runFeature } from './run/run-feature.js';
 import { Supervisor } from './supervisor.js';
 
 /**
@@ -27,6 +29,8 @@ function sampleIntervalMs(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
+  // Set by `shoal run`: this daemon is a container's entrypoint (see run/run-feature.ts).
+  const run = takeRunSpec();
   const paths = homePaths(shoalHome());
   ensureHome(paths);
   openDaemonLog(paths.daemonLog);
@@ -45,7 +49,8 @@ async function main(): Promise<void> {
     createClusterApp: (config, cliEnv, ctx) => new ClusterApp(config, cliEnv, ctx),
   });
   supervisor.sampler.start();
-  const features = new FeatureSet(daemonFeatures());
+  const extra = run ? [runFeature(run, (code, why) => void leave(why, code))] : [];
+  const features = new FeatureSet([...daemonFeatures(), ...extra]);
 
   let leaving = false;
   /** Stops the apps (unless they were handed over), writes what must survive, and exits. */
@@ -100,5 +105,7 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   log('daemon.failed', { message: (err as Error).message, stack: (err as Error).stack });
+  // In the foreground (shoal run, shoal daemon --foreground) the daemon log is not where anyone looks.
+  if (!process.send) process.stderr.write(`shoal: the daemon failed: ${(err as Error).message}\n`);
   process.exit(1);
 });

@@ -51,6 +51,7 @@ export function idleState(slot: { id: number; instance: number }, reason = 'not 
     heap_total: null,
     loop_delay: null,
     listening: [],
+    hang_report: null,
     ready_by: null,
     app_metrics: [],
   };

@@ -1,7 +1,6 @@
 // The daemon's registry of apps and the operations clients ask for. It owns no process logic itself:
 // each app is an AppRunner (fork apps in this process, cluster apps through their primary).
 import { EventEmitter } from 'node:events';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ShoalError } from '../errors.js';
 import type { AppConfig } from '../protocol/app-config.js';
@@ -19,10 +18,12 @@ import { flushLogFiles } from './log-flush.js';
 import { MetricsSampler } from './metrics-sampler.js';
 import { ClusterHints } from './cluster-hint.js';
 import { reportOn } from './operation-report.js';
+import { processEnvs } from './process-env.js';
 import { scaleCount } from './scale-count.js';
 import { checkStartConflicts } from './start-conflicts.js';
 import { preflightStart } from './start-preflight.js';
 import { resolveTarget, type Selection } from './targets.js';
+import { usableCpus } from '../usable-cpus.js';
 
 type Req<T extends keyof ControlChannel['requests']> = ParsedRequest<ControlChannel, T>;
 type Res<T extends keyof ControlChannel['requests']> = Result<ControlChannel, T>;
@@ -58,7 +59,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       nextId: () => ++this.lastId,
       sampler: this.sampler,
       onChange: () => this.emit('processes:changed'),
-      resolveInstances: (n) => (n === 'max' ? availableParallelism() : n),
+      resolveInstances: (n) => (n === 'max' ? usableCpus() : n),
     };
   }
 
@@ -176,7 +177,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       );
     }
     const since = Date.now();
-    const wanted = scaleCount(req.name, app.processes().length, req.instances, availableParallelism());
+    const wanted = scaleCount(req.name, app.processes().length, req.instances, usableCpus());
     const messages = await app.scale(wanted);
     return this.finish([{ app }], since, req.wait, messages);
   }
@@ -216,15 +217,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   env(target: string): Res<'env'> {
-    const sel = resolveTarget(target, this.apps.values());
-    return {
-      processes: sel.flatMap((s) =>
-        s.app
-          .processes()
-          .filter((p) => !s.ids || s.ids.includes(p.id))
-          .map((p) => ({ id: p.id, name: p.name, env: s.app.envOf(p.id) ?? {} })),
-      ),
-    };
+    return { processes: processEnvs(resolveTarget(target, this.apps.values())) };
   }
 
   /**

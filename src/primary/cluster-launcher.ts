@@ -1,13 +1,35 @@
 // Forks one cluster worker and presents it as a ChildHandle. Stopping a worker asks it to drain over IPC
 // (the injected preload does the work); the kill timer in ManagedProcess is the backstop.
 import cluster, { type Worker } from 'node:cluster';
+import type { Socket } from 'node:net';
 import { toApp } from '../protocol/app-messages.js';
 import { formatAddress } from '../protocol/listen-address.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../supervision/child-handle.js';
 import { descendants, isAlive, signalAll } from '../supervision/process-tree.js';
 
 export function clusterLauncher(env: () => Record<string, string>, killTimeout: () => number): Launcher {
-  return () => new ClusterChild(cluster.fork(env()), killTimeout());
+  return () => new ClusterChild(forkWithExactEnv(env()), killTimeout());
+}
+
+/**
+ * Node's cluster.fork lays its env argument over the primary's own process.env ({ ...process.env, ...env }),
+ * so a variable removed from the app (restart --update-env, a reloaded process file) would live on in every
+ * worker with the value the primary was started with. For the duration of the (synchronous) fork the
+ * primary's env is made exactly the worker's, then put back.
+ */
+function forkWithExactEnv(env: Record<string, string>): Worker {
+  const own = { ...process.env };
+  replaceEnv(env);
+  try {
+    return cluster.fork();
+  } finally {
+    replaceEnv(own);
+  }
+}
+
+function replaceEnv(next: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!Object.hasOwn(next, key)) delete process.env[key];
+  for (const [key, value] of Object.entries(next)) if (value !== undefined) process.env[key] = value;
 }
 
 class ClusterChild implements ChildHandle {
@@ -47,6 +69,14 @@ class ClusterChild implements ChildHandle {
     if (this.worker.isConnected()) this.worker.send(message as object, undefined, () => {});
   }
 
+  sendSocket(message: unknown, socket: Socket | object, done: (err: Error | null) => void): void {
+    if (!this.worker.isConnected()) {
+      done(new Error('the worker is not connected'));
+      return;
+    }
+    this.worker.send(message as object, socket as Socket, (err) => done(err ?? null));
+  }
+
   onListening(listener: (address: string) => void): void {
     this.worker.on('listening', (addr) => listener(formatAddress(addr)));
   }
@@ -60,6 +90,12 @@ class ClusterChild implements ChildHandle {
     } else if (pid !== null) {
       signalAll([pid], signal);
     }
+  }
+
+  isolate(): void {
+    // The primary's disconnect takes the worker out of every shared handle at once, without waiting for
+    // the worker (which, hung, would never answer).
+    if (this.worker.isConnected()) this.worker.disconnect();
   }
 
   forceKill(): void {

@@ -15,8 +15,11 @@ import { serveRpc } from '../protocol/rpc-server.js';
 import { StoreHost } from '../store/store-host.js';
 import { appFiles } from '../supervision/app-files.js';
 import { mayStart } from '../supervision/process-state.js';
+import { signalAll } from '../supervision/process-tree.js';
 import { log } from './primary-log.js';
-import { replaceWorker, rollingReload } from './reload.js';
+import { ConnectionBalancer } from './connection-balancer.js';
+import { replaceHungWorker } from './hung-worker.js';
+import { replaceUnhealthy, replaceWorker, rollingReload } from './reload.js';
 import { WorkerPool } from './worker-pool.js';
 
 const specPath = process.env.SHOAL_PRIMARY_SPEC;
@@ -32,6 +35,9 @@ const spec = PrimarySpecSchema.parse(JSON.parse(readFileSync(specPath, 'utf8')))
 process.title = `shoal primary ${spec.app.name}`;
 if (!cluster.isPrimary) throw new Error('the primary must not run as a cluster worker');
 
+// Frozen by node:cluster at its first setup: a balancer change takes effect when the primary starts anew.
+// "kernel": every worker accepts from the shared listening socket itself; the primary is off the path.
+if (spec.app.balancer === 'kernel') cluster.schedulingPolicy = cluster.SCHED_NONE;
 const pool = new WorkerPool({
   app: spec.app,
   cliEnv: spec.cli_env,
@@ -64,15 +70,31 @@ const store = new StoreHost({
   log,
 });
 pool.on('message', (proc, message) => {
+  if (balancer?.handle(proc, message)) return;
   if (isDrained(message)) {
-    proc.send(toApp.drainedAck());
+    proc.handle?.send?.(toApp.drainedAck());
     return;
   }
   // Peers are keyed by pid: during a reload the old and the new worker of a slot share the slot's id.
   const pid = proc.pid;
-  if (pid !== null) store.handle({ id: pid, send: (m) => proc.send(m) }, message);
+  if (pid !== null) store.handle({ id: pid, send: (m) => proc.handle?.send?.(m) }, message);
 });
-pool.on('processExit', (pid) => store.removePeer(pid));
+// Balancer "ip-hash" and "least-connections": connections go through the primary's own distribution.
+const balancer =
+  spec.app.balancer === 'ip-hash' || spec.app.balancer === 'least-connections'
+    ? new ConnectionBalancer(pool, spec.app.balancer)
+    : null;
+pool.on('processExit', (pid) => {
+  store.removePeer(pid);
+  balancer?.workerExited(pid);
+});
+pool.on('hung', (proc, blocked) => {
+  void pool.serialize(() => replaceHungWorker(pool, proc, blocked, spec.home));
+});
+pool.on('unhealthy', (proc, reason) => {
+  log('worker.unhealthy', { app: pool.app.name, instance: proc.instance, pid: proc.pid, reason });
+  void pool.serialize(() => replaceUnhealthy(pool, proc, reason));
+});
 // Runtime stats arrive every few seconds per worker; fold them into the next snapshot.
 const statsTimer = setInterval(pushSnapshot, 2000);
 statsTimer.unref();
@@ -91,6 +113,7 @@ async function shutdown(why: string): Promise<number> {
   const procs = [...pool.slots.values()];
   await Promise.all(procs.map((p) => pool.retire(p, why)));
   pool.slots.clear();
+  balancer?.close();
   await pool.closeFiles();
   await store.close();
   return procs.length;
@@ -125,7 +148,7 @@ const handlers: Handlers<PrimaryChannel, unknown> = {
     }),
   reload: (req) =>
     pool.serialize(async () => {
-      pool.update(req.app);
+      pool.update(req.app, req.cli_env);
       const messages = await rollingReload(pool, 'reload');
       return { workers: pool.snapshot(), messages };
     }),
@@ -193,6 +216,11 @@ process.on('unhandledRejection', (err) =>
   log('primary.unhandled_rejection', { message: String((err as Error)?.message ?? err) }),
 );
 process.on('SIGHUP', () => {});
+// However the primary ends, no worker outlives it: a healthy one would exit when the channel closes,
+// a hung one never would.
+process.on('exit', () => {
+  for (const p of pool.slots.values()) if (p.pid !== null) signalAll([p.pid], 'SIGKILL');
+});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     void shutdown(`${sig} received`).then(() => exitSoon(0));

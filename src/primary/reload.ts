@@ -3,6 +3,7 @@
 // signal with wait_ready), and only then drain the old one. A replacement that fails stops the reload
 // and leaves the old workers serving.
 import { ShoalError } from '../errors.js';
+import { firstGoodProbe } from '../supervision/health-monitor.js';
 import type { ManagedProcess } from '../supervision/managed-process.js';
 import { log } from './primary-log.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -57,11 +58,14 @@ function reloadFailed(
   );
 }
 
-async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string): Promise<void> {
+/** What made a replacement count as ready, for the reload's report. */
+export type ReadyProof = 'listening' | 'signal' | 'listen_timeout' | 'restarted';
+
+async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string): Promise<ReadyProof> {
   if (old.status !== 'online') {
     // Nothing is serving from this slot: a plain restart loses no capacity.
     await old.restart(reason, pool.app);
-    return;
+    return 'restarted';
   }
   const fresh = pool.create({ id: old.id, instance: old.instance });
   fresh.restarts = old.restarts + 1;
@@ -92,21 +96,65 @@ async function replaceSlot(pool: WorkerPool, old: ManagedProcess, reason: string
     await pool.retire(fresh, 'reload aborted');
     throw err;
   }
+  // With a health check, ready also means the first good probe.
+  const unhealthy = await firstGoodProbe(fresh, pool.app.listen_timeout);
+  if (unhealthy !== null) {
+    const why = `did not pass its health check (GET ${pool.app.health_check!.path}: ${unhealthy}) within listen_timeout (${pool.app.listen_timeout} ms)`;
+    const err = reloadFailed(pool, old, fresh, why, 'unhealthy');
+    await pool.retire(fresh, 'reload aborted');
+    throw err;
+  }
   pool.slots.set(old.id, fresh);
   pool.emit('changed');
   // The old worker stops getting connections as soon as its servers close (the preload does it on drain).
   await pool.retire(old, `replaced (${reason})`);
+  if (outcome === 'timeout') return 'listen_timeout';
+  return fresh.confirmedBy ?? 'listening';
+}
+
+/** How the new workers proved they were ready, in words: a reload says whether a timeout counted. */
+function readinessNote(pool: WorkerPool, proofs: ReadyProof[]): string {
+  const parts: string[] = [];
+  const count = (p: ReadyProof) => proofs.filter((x) => x === p).length;
+  if (count('listening') > 0) parts.push(`${count('listening')} ready by listening`);
+  if (count('signal') > 0) parts.push(`${count('signal')} ready by their ready signal`);
+  if (count('listen_timeout') > 0)
+    parts.push(
+      `${count('listen_timeout')} counted as ready because still alive after listen_timeout (${pool.app.listen_timeout} ms): the app never listens`,
+    );
+  if (count('restarted') > 0) parts.push(`${count('restarted')} not online before, restarted in place`);
+  return parts.join('; ');
 }
 
 /** Replaces every worker in turn; returns a line per worker for the user. */
 export async function rollingReload(pool: WorkerPool, reason: string): Promise<string[]> {
   const started = Date.now();
   const olds = [...pool.slots.values()].sort((a, b) => a.instance - b.instance);
+  const proofs: ReadyProof[] = [];
   for (const old of olds) {
     if (pool.slots.get(old.id) !== old) continue; // scaled away meanwhile
-    await replaceSlot(pool, old, reason);
+    proofs.push(await replaceSlot(pool, old, reason));
   }
-  return [`${pool.app.name}: reloaded ${olds.length} worker(s) one by one in ${Date.now() - started} ms`];
+  return [
+    `${pool.app.name}: reloaded ${olds.length} worker(s) one by one in ${Date.now() - started} ms (${readinessNote(pool, proofs)})`,
+  ];
+}
+
+/**
+ * A worker that failed its health checks: replaced like in a reload (the new one ready first), or, when
+ * no replacement gets ready, restarted in place.
+ */
+export async function replaceUnhealthy(
+  pool: WorkerPool,
+  proc: ManagedProcess,
+  reason: string,
+): Promise<void> {
+  if (pool.slots.get(proc.id) !== proc) return;
+  try {
+    await replaceSlot(pool, proc, reason);
+  } catch {
+    if (pool.slots.get(proc.id) === proc) await proc.restart(reason, pool.app);
+  }
 }
 
 export async function replaceWorker(pool: WorkerPool, id: number, reason: string): Promise<void> {

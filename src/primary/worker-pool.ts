@@ -9,6 +9,8 @@ import { instanceEnv, nodeExecArgs } from '../supervision/launch-spec.js';
 import { LogFileRegistry } from '../supervision/log-file-registry.js';
 import { logPath } from '../supervision/log-paths.js';
 import { timestampFormatFor } from '../supervision/log-sink.js';
+import { watchHealth } from '../supervision/health-monitor.js';
+import { watchHeartbeat } from '../supervision/heartbeat.js';
 import { ManagedProcess } from '../supervision/managed-process.js';
 import { stateOf } from '../supervision/process-view.js';
 import { clusterLauncher } from './cluster-launcher.js';
@@ -30,6 +32,10 @@ export class WorkerPool extends EventEmitter<{
   exit: [ManagedProcess];
   /** An OS process of some worker exited (crash, stop, replacement). */
   processExit: [number];
+  /** A worker's event loop has not answered for hang_timeout (supervision/heartbeat.ts). */
+  hung: [ManagedProcess, number];
+  /** A worker failed health_check.failures probes in a row (supervision/health-monitor.ts). */
+  unhealthy: [ManagedProcess, string];
 }> {
   app: AppConfig;
   cliEnv: Record<string, string>;
@@ -40,6 +46,7 @@ export class WorkerPool extends EventEmitter<{
   private readonly files = new LogFileRegistry((path, err) =>
     log('log.open_failed', { app: this.app.name, file: path, message: err.message }),
   );
+  private readonly unwatch = new Map<ManagedProcess, () => void>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: PoolOptions) {
@@ -98,12 +105,20 @@ export class WorkerPool extends EventEmitter<{
     proc.on('exit', ({ pid }) => {
       if (pid !== null) this.emit('processExit', pid);
     });
+    const unwatchBeat = watchHeartbeat(proc, (blocked) => this.emit('hung', proc, blocked));
+    const unwatchHealth = watchHealth(proc, (reason) => this.emit('unhealthy', proc, reason));
+    this.unwatch.set(proc, () => {
+      unwatchBeat();
+      unwatchHealth();
+    });
     return proc;
   }
 
-  /** Stops a process and gives back its log files. */
-  async retire(proc: ManagedProcess, reason: string): Promise<void> {
-    await proc.stop(reason);
+  /** Stops a process (at once with `force`: a hung one cannot drain) and gives back its log files. */
+  async retire(proc: ManagedProcess, reason: string, force = false): Promise<void> {
+    this.unwatch.get(proc)?.();
+    this.unwatch.delete(proc);
+    await proc.stop(reason, force);
     for (const stream of ['out', 'err'] as const)
       await this.files.release(logPath(proc.app, this.opts.home, stream, proc.instance));
     this.emit('exit', proc);

@@ -57,6 +57,21 @@ export const AppConfigSchema = z.object({
 
   wait_ready: z.boolean().default(false),
   listen_timeout: ms.default(8000),
+  /** A process whose event loop has not answered for this long (ms) is hung and replaced; 0 = off. */
+  hang_timeout: ms.default(30_000),
+  /** How a cluster app's connections are spread over its workers (docs/cluster.md, "Balancing"). */
+  balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).default('round-robin'),
+  /** An HTTP probe of each process; failing `failures` in a row gets it replaced. Null = no probe. */
+  health_check: z
+    .object({
+      path: z.string(),
+      port: z.number().int().min(1).max(65535).nullable().default(null),
+      interval: ms.min(1).default(5000),
+      timeout: ms.min(1).default(2000),
+      failures: count.min(1).default(3),
+    })
+    .nullable()
+    .default(null),
 
   out_file: z.string().nullable().default(null),
   error_file: z.string().nullable().default(null),

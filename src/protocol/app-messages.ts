@@ -16,6 +16,12 @@ export const APP_MESSAGE_TYPES = {
     drainedAck: 'shoal:drained-ack',
     /** PM2's shutdown_with_message: the app stops itself on this string. */
     shutdown: 'shutdown',
+    /**
+     * Comes with a socket: a health probe's connection, to be served by the app's HTTP server that
+     * listens on `port` (or its first one). Cluster workers share their port, so a probe sent to the
+     * port could reach any worker; a socket handed to one worker reaches that one.
+     */
+    probe: 'shoal:probe',
   },
   fromApp: {
     /** Ready to serve (the runtime's ready()). */
@@ -33,6 +39,8 @@ export const APP_MESSAGE_TYPES = {
     stats: 'shoal:stats',
     /** A fork-mode process listens on an address (cluster workers are seen listening by their primary). */
     listening: 'shoal:listening',
+    /** Several times per hang_timeout, from the app's event loop: it still answers (hang detection). */
+    beat: 'shoal:beat',
     /** Sent last, so the process exits only once its earlier messages are written. */
     exiting: 'shoal:exiting',
   },
@@ -57,12 +65,14 @@ export const toApp = {
   }),
   drainedAck: () => ({ type: T.toApp.drainedAck }) as const,
   shutdown: () => T.toApp.shutdown,
+  probe: (port: number | null) => ({ type: T.toApp.probe, port }) as const,
 };
 
 export const fromApp = {
   ready: () => ({ type: T.fromApp.ready }) as const,
   drained: () => ({ type: T.fromApp.drained }) as const,
   exiting: () => ({ type: T.fromApp.exiting }) as const,
+  beat: () => ({ type: T.fromApp.beat }) as const,
   listening: (address: string) => ({ type: T.fromApp.listening, address }) as const,
   stats: (figures: Omit<StatsMessage, 'type'>): StatsMessage => ({ type: T.fromApp.stats, ...figures }),
 };
@@ -77,8 +87,20 @@ export function isDrainMessage(message: unknown): message is DrainMessage {
   );
 }
 
+/** The port of a probe message (null: the app's first server), or undefined when it is not one. */
+export function probePort(message: unknown): number | null | undefined {
+  if (typeOf(message) !== T.toApp.probe) return undefined;
+  const port = (message as { port?: unknown }).port;
+  return typeof port === 'number' ? port : null;
+}
+
 export const isDrainedAck = (message: unknown): boolean => typeOf(message) === T.toApp.drainedAck;
 export const isDrained = (message: unknown): boolean => typeOf(message) === T.fromApp.drained;
+/** A message that proves the app's event loop ran: its heartbeat, or its stats report. */
+export const isBeat = (message: unknown): boolean => {
+  const type = typeOf(message);
+  return type === T.fromApp.beat || type === T.fromApp.stats;
+};
 /** Only the type is checked: the supervisor validates the figures before keeping them. */
 export const isStatsMessage = (message: unknown): boolean => typeOf(message) === T.fromApp.stats;
 

@@ -34,6 +34,33 @@ const Started = z.object({
   failures: z.array(StartFailureSchema).default([]),
 });
 
+/** Added, removed and changed settings of an app (key names only: env values may be secrets). */
+export const ConfigChangesSchema = z.object({
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+});
+
+/** What `reload|restart|stop|delete <process file>` and startOr* did to one app of the file. */
+export const AppOutcomeSchema = z.object({
+  name: z.string(),
+  action: z.enum([
+    'started',
+    'reloaded',
+    'restarted',
+    'recreated',
+    'stopped',
+    'deleted',
+    'unknown',
+    'failed',
+  ]),
+  changes: ConfigChangesSchema,
+  /** One line for people: why this action, what it involved. */
+  detail: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().default(null),
+});
+export type AppOutcome = z.infer<typeof AppOutcomeSchema>;
+
 export const LogFileSchema = z.object({
   app: z.string(),
   id: z.number().int().nullable(),
@@ -80,6 +107,29 @@ export const ControlChannel = defineChannel({
       result: Started,
     },
     reload: { request: z.object({ target: Target, wait: Wait }), result: Started },
+    /** Applies a process file to the daemon's apps: reload|restart|stop|delete <file>, startOrReload, ... */
+    apply: {
+      request: z.object({
+        /** The process file's absolute path: apps started from it carry it as source_file. */
+        file: z.string().min(1),
+        /** Every app the file defines (before --only), to tell apps gone from the file from those left out. */
+        file_apps: z.array(z.string()),
+        apps: z.array(AppConfigSchema).min(1),
+        action: z.enum(['reload', 'restart', 'stop', 'delete']),
+        /** Replace the base environment of known apps with cli_env (new apps always start with it). */
+        update_env: z.boolean().default(false),
+        cli_env: Env,
+        /** Delete the apps started from this file that it no longer defines. */
+        prune: z.boolean().default(false),
+        wait: Wait,
+      }),
+      result: Started.extend({
+        apps: z.array(AppOutcomeSchema),
+        /** Apps started from this file that it no longer defines, left running (without --prune). */
+        left_alone: z.array(z.string()),
+        pruned: z.array(z.string()),
+      }),
+    },
     delete: { request: z.object({ target: Target }), result: z.object({ processes: Processes }) },
     scale: {
       request: z.object({
@@ -110,7 +160,15 @@ export const ControlChannel = defineChannel({
     env: {
       request: z.object({ target: Target }),
       result: z.object({
-        processes: z.array(z.object({ id: z.number().int(), name: z.string(), env: Env })),
+        processes: z.array(
+          z.object({
+            id: z.number().int(),
+            name: z.string(),
+            env: Env,
+            /** "process": read from the running process itself; "config": what it starts with (not running). */
+            source: z.enum(['process', 'config']).default('config'),
+          }),
+        ),
       }),
     },
     save: {

@@ -46,7 +46,10 @@ export const PrimaryChannel = defineChannel({
       result: Workers,
     },
     reload: {
-      request: z.object({ app: AppConfigSchema.optional() }),
+      request: z.object({
+        app: AppConfigSchema.optional(),
+        cli_env: z.record(z.string(), z.string()).optional(),
+      }),
       result: Workers.extend({ messages: z.array(z.string()) }),
     },
     replace: { request: z.object({ process_id: z.number().int(), reason: z.string() }), result: Workers },

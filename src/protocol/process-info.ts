@@ -61,6 +61,8 @@ export const ProcessDetailSchema = z.object({
   loop_delay: z.number().nullable(),
   /** Addresses the current run listens on: "*:3000" (every interface), "127.0.0.1:8080", a pipe path. */
   listening: z.array(z.string()).default([]),
+  /** The diagnostic report (JavaScript stack included) written when the process last hung, or null. */
+  hang_report: z.string().nullable().default(null),
   /** Something about this process the user should know (it listens elsewhere than its siblings), or null. */
   notice: z.string().nullable().default(null),
   /** What proved the current run ready: a listening socket or the app's ready signal; null if nothing yet. */

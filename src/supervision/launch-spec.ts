@@ -1,7 +1,9 @@
 // Turns an app's normalized config into the exact command, arguments and environment of one instance.
 // Apps are always spawned without a shell: the command is an executable path and args are an array.
-import { extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import type { AppConfig } from '../protocol/app-config.js';
+import { appFileName, appFiles } from './app-files.js';
+import { logPath } from './log-paths.js';
 import { runtimeVariables } from './runtime-env.js';
 
 export interface LaunchSpec {
@@ -52,9 +54,26 @@ export function shoalVariables(app: AppConfig, who: InstanceIdentity): Record<st
     SHOAL_INSTANCE_ID: String(who.instance),
     SHOAL_EXEC_MODE: app.exec_mode,
     SHOAL_KILL_TIMEOUT_MS: String(app.kill_timeout),
+    SHOAL_HANG_TIMEOUT_MS: String(app.hang_timeout),
+    SHOAL_BALANCER: app.balancer,
+    SHOAL_HANG_REPORT_PREFIX: hangReportPrefix(app, who),
     [app.instance_var]: String(who.instance),
     ...runtimeVariables(app, who.home),
   };
+}
+
+/**
+ * Where a hung process's diagnostic report goes, next to its logs: <dir>/<app>-<instance>-hang, to
+ * which the process adds "-<pid>.json" (worker/hang-watchdog-thread.ts); see hangReportPath.
+ */
+export function hangReportPrefix(app: AppConfig, who: InstanceIdentity): string {
+  const log =
+    logPath(app, who.home, 'err', who.instance) ?? appFiles(who.home, app.name).defaultLog('err', '');
+  return join(dirname(log), `${appFileName(app.name)}-${who.instance}-hang`);
+}
+
+export function hangReportPath(prefix: string, pid: number): string {
+  return `${prefix}-${pid}.json`;
 }
 
 /** The layered env: the CLI's environment (unless filter_env), then the app's env, then SHOAL_* variables. */

@@ -11,7 +11,7 @@ import { now } from './clock.js';
 import type { ManagedProcessEvents } from './process-events.js';
 import { attachOutput, type OutputFiles } from './process-output.js';
 import { canTransition, IllegalTransitionError, mayStart, type ProcessStatus } from './process-state.js';
-import { decideRestart, describeExit, type RestartHistory } from './restart-policy.js';
+import { decideRestart, exitRecord, killedFromOutside, type RestartHistory } from './restart-policy.js';
 
 const RECENT_STDERR_LINES = 20;
 const RECENT_EXITS = 10;
@@ -23,10 +23,7 @@ const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export type ReadyOutcome = 'ready' | 'timeout' | 'exited';
 
 export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
-  readonly id: number;
-  readonly instance: number;
   readonly createdAt = now();
-  app: AppConfig;
   status: ProcessStatus = 'stopped';
   statusReason = 'created';
   restarts = 0;
@@ -38,6 +35,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   lastRestartReason: string | null = null;
   /** Last runtime figures the process reported (Node apps only). */
   stats: StatsMessage | null = null;
+  /** The diagnostic report written when this process (or the one it replaced) last hung. */
+  hangReport: string | null = null;
 
   private child: ChildHandle | null = null;
   private history: RestartHistory = { unstableRestarts: 0, backoffStep: 0 };
@@ -54,20 +53,22 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   listening: string[] = [];
 
   constructor(
-    id: number,
-    instance: number,
-    app: AppConfig,
+    readonly id: number,
+    readonly instance: number,
+    public app: AppConfig,
     private readonly launcher: Launcher,
     private readonly logs: OutputFiles,
   ) {
     super();
-    this.id = id;
-    this.instance = instance;
-    this.app = app;
   }
 
   get pid(): number | null {
     return this.child?.pid ?? null;
+  }
+
+  /** The running OS process, to send it messages; null between runs. */
+  get handle(): ChildHandle | null {
+    return this.child;
   }
 
   get unstableRestarts(): number {
@@ -82,13 +83,6 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     this.launch(reason);
   }
 
-  /** Sends a message to the running process over IPC; false when there is no process or channel. */
-  send(message: unknown): boolean {
-    if (!this.child?.send) return false;
-    this.child.send(message);
-    return true;
-  }
-
   /** Resolves once the process is ready, its listen_timeout passed, or it exited first. */
   waitReady(): Promise<ReadyOutcome> {
     if (this.status === 'online') return Promise.resolve(this.readyConfirmed ? 'ready' : 'timeout');
@@ -96,8 +90,16 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Stops the process and its tree; resolves once it has exited and its output is written. */
-  stop(reason = 'stopped by user'): Promise<void> {
+  /** Stops handing the process new work (a cluster worker leaves the balancing), while it still runs. */
+  isolate(): void {
+    this.child?.isolate?.();
+  }
+
+  /**
+   * Stops the process and its tree; resolves once it has exited and its output is written. `force`
+   * kills at once, for a process that can no longer stop by itself (a hung one).
+   */
+  stop(reason = 'stopped by user', force = false): Promise<void> {
     if (this.restartTimer) {
       this.clearRestartTimer();
       this.transition('stopped', reason);
@@ -111,6 +113,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     if (this.status !== 'stopping') {
       this.transition('stopping', reason);
       const child = this.child;
+      if (force) {
+        child.forceKill();
+        return done;
+      }
       child.requestStop(this.app.kill_signal as NodeJS.Signals, this.app.shutdown_with_message);
       this.killTimer = setTimeout(() => {
         this.killTimer = null;
@@ -121,8 +127,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   }
 
   /** Stop then start again, counted as a restart like PM2's restart_time. */
-  async restart(reason = 'restarted by user', app?: AppConfig): Promise<void> {
-    await this.stop(reason);
+  async restart(reason = 'restarted by user', app?: AppConfig, force = false): Promise<void> {
+    await this.stop(reason, force);
     if (app) this.app = app;
     this.restarts += 1;
     this.lastRestartReason = reason;
@@ -228,15 +234,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
 
     const t = now();
     const uptime = this.startedAt !== null ? t - this.startedAt : 0;
-    const what = exit.spawnError ? `cannot start: ${exit.spawnError}` : describeExit(exit);
-    const info: ExitInfo = {
-      code: exit.code,
-      signal: exit.signal,
-      reason: what,
-      at: t,
-      uptime,
-      requested: this.status === 'stopping',
-    };
+    const info = exitRecord(exit, t, uptime, this.status === 'stopping');
+    const what = info.reason;
     this.lastExit = info;
     this.exits.push(info);
     if (this.exits.length > RECENT_EXITS) this.exits.shift();
@@ -253,7 +252,13 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       return;
     }
 
-    const decision = decideRestart(this.app, { code: exit.code, signal: exit.signal, uptime }, this.history);
+    // Served: listened or sent its ready signal (a fork process counts as online once spawned, not as served).
+    const mayServe = this.confirmedBy !== null || killedFromOutside(exit.signal);
+    const decision = decideRestart(
+      this.app,
+      { code: exit.code, signal: exit.signal, uptime, mayServe },
+      this.history,
+    );
     if (decision.action === 'stop') {
       this.transition('stopped', decision.reason);
     } else if (decision.action === 'give-up') {

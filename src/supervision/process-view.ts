@@ -21,6 +21,7 @@ export function stateOf(p: ManagedProcess): ProcessState {
     heap_total: p.stats?.heap_total ?? null,
     loop_delay: p.stats?.loop_delay ?? null,
     listening: [...p.listening],
+    hang_report: p.hangReport,
     ready_by: p.confirmedBy,
     recent_stderr: [...p.recentStderr],
     exits: [...p.exits],

@@ -6,6 +6,9 @@ import { fromApp, isDrainedAck, isDrainMessage } from '../protocol/app-messages.
 import { destroyRemainingSockets, drainServers } from './drain.js';
 import { installPreloadHook } from './hook-install.js';
 import { installServerTracking, servers } from './server-tracker.js';
+import { startHangWatchdog } from './hang-watchdog.js';
+import { installOwnBalancing } from './own-balancing.js';
+import { installProbeLink } from './probe-link.js';
 import { startStatsReporter } from './stats-reporter.js';
 
 const hook = installPreloadHook();
@@ -16,6 +19,9 @@ installServerTracking(
     : null,
 );
 startStatsReporter(hook, Number(process.env.SHOAL_STATS_INTERVAL_MS ?? 2000));
+startHangWatchdog();
+installProbeLink();
+installOwnBalancing();
 
 /** Time kept in reserve before the supervisor's SIGKILL, to exit on our own terms. */
 const EXIT_MARGIN_MS = 100;

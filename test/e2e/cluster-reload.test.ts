@@ -138,4 +138,36 @@ describe('cluster reload', () => {
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /was not ready within listen_timeout/);
   });
+
+  it('counts a worker of an app that never listens as ready after listen_timeout, and says so', async (t) => {
+    const home = createHome(t);
+    await home.ok([
+      'start',
+      fixture('forever.js'),
+      '--name',
+      'consumer',
+      '-i',
+      '2',
+      '--listen-timeout',
+      '800',
+    ]);
+    const before = await home.list();
+    const res = await home.ok(['reload', 'consumer']);
+    assert.match(
+      res.stdout,
+      /consumer: reloaded 2 worker\(s\) one by one in \d+ ms \(2 counted as ready because still alive after listen_timeout \(800 ms\): the app never listens\)/,
+    );
+    const after = await home.list();
+    assert.ok(after.every((p) => p.status === 'online' && !before.some((b) => b.pid === p.pid)));
+  });
+
+  it('says that the new workers were ready by listening', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    await home.ok(['start', fixture('http-hello.js'), '--name', 'web', '-i', '2'], {
+      env: { PORT: String(port) },
+    });
+    const res = await home.ok(['reload', 'web']);
+    assert.match(res.stdout, /web: reloaded 2 worker\(s\) one by one in \d+ ms \(2 ready by listening\)/);
+  });
 });

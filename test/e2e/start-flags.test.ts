@@ -68,6 +68,8 @@ const SAMPLES: Record<string, { argv: string[]; value: unknown; sameAsDefault?: 
   stop_exit_codes: { argv: ['--stop-exit-codes', '0, 2'], value: [0, 2] },
   wait_ready: { argv: ['--wait-ready'], value: true },
   listen_timeout: { argv: ['--listen-timeout', '3s'], value: 3000 },
+  hang_timeout: { argv: ['--hang-timeout', '5s'], value: 5000 },
+  balancer: { argv: ['--balancer', 'least-connections'], value: 'least-connections' },
   shutdown_with_message: { argv: ['--shutdown-with-message'], value: true },
   treekill: { argv: ['--no-treekill'], value: false },
   time: { argv: ['--time'], value: true },

@@ -571,6 +571,47 @@ describe('appFromCli', () => {
     );
   });
 
+  test('hang_timeout, health_check and balancer: defaults, forms and sticky', () => {
+    const plain = cli('apps/server.js', { instances: 2 });
+    assert.equal(plain.hang_timeout, 30_000);
+    assert.equal(plain.health_check, null);
+    assert.equal(plain.balancer, 'round-robin');
+    const set = cli('apps/server.js', {
+      instances: 2,
+      hang_timeout: false,
+      health_check: { path: '/healthz', interval: '1s' },
+      sticky: true,
+    });
+    assert.equal(set.hang_timeout, 0);
+    assert.deepEqual(set.health_check, {
+      path: '/healthz',
+      port: null,
+      interval: 1000,
+      timeout: 2000,
+      failures: 3,
+    });
+    assert.equal(set.balancer, 'ip-hash');
+  });
+
+  test('a bad health_check, balancer or sticky is reported on its key', async () => {
+    const err = await rejection(
+      () =>
+        cli('apps/server.js', {
+          instances: 2,
+          health_check: { path: 'healthz', failures: 0 },
+          balancer: 'random',
+          hang_timeout: 'soon',
+        }),
+      'SHOAL_ERR_CONFIG_INVALID',
+    );
+    assert.deepEqual(issueKeys(err), ['balancer', 'hang_timeout', 'health_check']);
+    const both = await rejection(
+      () => cli('apps/server.js', { instances: 2, balancer: 'kernel', sticky: true }),
+      'SHOAL_ERR_CONFIG_INVALID',
+    );
+    assert.deepEqual(issueKeys(both), ['sticky']);
+  });
+
   test('every bad flag is reported at once', async () => {
     const err = await rejection(
       () =>

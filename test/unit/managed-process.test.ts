@@ -243,7 +243,8 @@ describe('managed process: exits and the restart policy', () => {
     const { proc, launcher, advance } = setup(t, { max_restarts: 2, min_uptime: 1000 });
     proc.start();
     for (let run = 1; run <= 3; run++) {
-      await advance(50);
+      // 50 ms runs, after the implicit backoff (0, then 100 ms) of a crash loop.
+      await advance(150);
       launcher.current.exit({ code: 1, signal: null });
       await settle();
     }
@@ -252,11 +253,28 @@ describe('managed process: exits and the restart policy', () => {
     assert.equal(proc.status, 'errored');
     assert.equal(
       proc.statusReason,
-      'exited with code 1; crash loop: 2 restarts each lasting less than min_uptime (1000 ms), max_restarts is 2',
+      'exited with code 1; crash loop: 2 restarts in a row each lasting less than min_uptime (1000 ms) without ever serving, max_restarts is 2',
     );
     await advance(60_000);
     assert.equal(launcher.children.length, 3, 'nothing is launched after giving up');
     assert.equal(await outcomeOf(proc.waitReady()), 'exited');
+  });
+
+  it('keeps restarting, backing off, a process killed again and again after it served', async (t) => {
+    const { proc, launcher, advance } = setup(t, { max_restarts: 2, min_uptime: 1000 }, { canListen: true });
+    proc.start();
+    for (let run = 1; run <= 10; run++) {
+      launcher.current.listening();
+      await advance(100);
+      launcher.current.exit({ code: null, signal: 'SIGKILL' });
+      await settle();
+      // The backoff passes, then the next run starts.
+      if (run < 10 && proc.nextRestartAt !== null) await advance(proc.nextRestartAt - Date.now());
+    }
+    assert.equal(proc.restarts, 10);
+    assert.equal(proc.status, 'launching');
+    assert.equal(proc.lastRestartReason, 'killed by SIGKILL after 100 ms (unstable)');
+    assert.equal(proc.nextRestartAt! - Date.now(), 1000, 'backed off to the 1 s cap');
   });
 
   it('does not count a run longer than min_uptime towards the crash loop', async (t) => {

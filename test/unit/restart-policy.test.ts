@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from '../helpers/node-test.js';
 import { ExitCodes } from '../../src/exit-codes.js';
-import { decideRestart, type RestartSettings } from '../../src/supervision/restart-policy.js';
+import {
+  decideRestart,
+  killedFromOutside,
+  type RestartHistory,
+  type RestartSettings,
+} from '../../src/supervision/restart-policy.js';
 
 const base: RestartSettings = {
   autorestart: true,
@@ -50,6 +55,46 @@ describe('restart policy', () => {
     assert.equal(last.action, 'give-up');
     assert.match(last.reason, /crash loop: 3 restarts/);
     assert.match(last.reason, /exited with code 1/);
+  });
+
+  it('never gives up on short runs that served, and gives up on the first streak that never serves', () => {
+    let history: RestartHistory = fresh;
+    for (let i = 1; i <= 20; i++) {
+      const d = decideRestart(base, { code: null, signal: 'SIGKILL', uptime: 150, mayServe: true }, history);
+      assert.equal(d.action, 'restart', `killed run ${i} that had served`);
+      if (d.action === 'restart') history = d.history;
+    }
+    assert.equal(history.unstableRestarts, 20);
+    for (let i = 1; i <= 3; i++) {
+      const d = decideRestart(base, { code: 1, signal: null, uptime: 50 }, history);
+      assert.equal(d.action, 'restart', `unserved run ${i}`);
+      if (d.action === 'restart') history = d.history;
+    }
+    const last = decideRestart(base, { code: 1, signal: null, uptime: 50 }, history);
+    assert.equal(last.action, 'give-up');
+    assert.match(last.reason, /3 restarts in a row .* without ever serving/);
+  });
+
+  it('tells a kill from outside from a crash the process raised itself', () => {
+    for (const sig of ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'])
+      assert.equal(killedFromOutside(sig), true, sig);
+    for (const sig of ['SIGSEGV', 'SIGABRT', 'SIGBUS']) assert.equal(killedFromOutside(sig), false, sig);
+    assert.equal(killedFromOutside(null), false);
+  });
+
+  it('backs a crash loop off by itself, doubling from 0 to a 1 s cap, when the app sets no delay', () => {
+    let history: RestartHistory = fresh;
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const d = decideRestart({ ...base, max_restarts: 100 }, { code: 1, signal: null, uptime: 10 }, history);
+      if (d.action !== 'restart') throw new Error(`run ${i}: ${d.action}`);
+      delays.push(d.delay);
+      history = d.history;
+    }
+    assert.deepEqual(delays, [0, 100, 200, 400, 800, 1000, 1000, 1000]);
+    // A stable run ends the loop: the next crash restarts at once again.
+    const stable = decideRestart(base, { code: 1, signal: null, uptime: 5000 }, history);
+    assert.equal(stable.action === 'restart' && stable.delay, 0);
   });
 
   it('resets the unstable count after a run longer than min_uptime', () => {

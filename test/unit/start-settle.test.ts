@@ -39,6 +39,7 @@ function detail(over: Partial<ProcessDetail>): ProcessDetail {
     heap_total: null,
     loop_delay: null,
     listening: [],
+    hang_report: null,
     notice: null,
     ready_by: null,
     config,

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ShoalError } from '../../errors.js';
 import { waitForExit } from '../../supervision/process-tree.js';
 import { DaemonClient } from '../daemon-client.js';
+import { updateSummary } from '../format/update-summary.js';
 import { printJson } from '../output.js';
 import { paths, withClient } from '../session.js';
 
@@ -15,7 +16,8 @@ const DAEMON_ENTRY = new URL('../../daemon/main.js', import.meta.url).href;
 /**
  * `shoal update`: replaces the running daemon with the installed version. Cluster apps keep serving
  * (their primaries outlive the daemon and the new one takes them over); fork-mode apps are children of
- * the daemon itself, so they are stopped gracefully and started again by the new daemon.
+ * the daemon itself, so they are stopped gracefully and started again by the new daemon, with the same
+ * ids and restart counts; stopped ones stay stopped.
  */
 async function update(client: DaemonClient): Promise<number> {
   const before = (await client.request('list', {})).processes;
@@ -32,16 +34,11 @@ async function update(client: DaemonClient): Promise<number> {
     process.stdout.write(
       `Daemon replaced: pid ${oldPid} (shoal ${oldVersion}) -> pid ${fresh.daemonPid} (shoal ${fresh.daemonVersion})\n`,
     );
-    for (const name of res.kept) {
-      const was = before.filter((p) => p.name === name).map((p) => p.pid);
-      const now = after.filter((p) => p.name === name).map((p) => p.pid);
-      const same = was.length === now.length && was.every((pid) => now.includes(pid));
-      process.stdout.write(
-        `  ${name}: ${same ? 'kept serving, no worker restarted' : 'taken over; some workers changed'} (${now.length} worker(s))\n`,
-      );
-    }
+    const of = (list: typeof before, name: string) => list.filter((p) => p.name === name);
+    for (const name of res.kept)
+      process.stdout.write(`  ${updateSummary(name, true, of(before, name), of(after, name))}\n`);
     for (const name of res.stopped)
-      process.stdout.write(`  ${name}: fork mode, restarted by the new daemon\n`);
+      process.stdout.write(`  ${updateSummary(name, false, of(before, name), of(after, name))}\n`);
   } finally {
     fresh.close();
   }

@@ -42,6 +42,7 @@ function describeText(d: ProcessDetail): string {
     ...(d.notice ? [['notice', d.notice] as [string, string]] : []),
     ['memory limit', c.max_memory_restart ? formatBytes(c.max_memory_restart) : '-'],
     ['last restart', d.last_restart_reason ?? '-'],
+    ...(d.hang_report ? [['hang report', d.hang_report] as [string, string]] : []),
     ['last exit', d.last_exit ? `${d.last_exit.reason} after ${d.last_exit.uptime} ms` : '-'],
     ['next restart', d.next_restart_at ? new Date(d.next_restart_at).toISOString() : '-'],
     ['script', c.script],

@@ -12,6 +12,7 @@ import type { DaemonClient } from '../daemon-client.js';
 import { processTable } from '../format/process-list.js';
 import { printJson, warn } from '../output.js';
 import { withClient } from '../session.js';
+import { addFileFlags, applyFile, type FileFlags, registerStartOrCommands } from './process-file-apply.js';
 import { addStartFlags, type StartCommandFlags, startEntry } from './start-flags.js';
 
 export function cliEnv(): Record<string, string> {
@@ -20,7 +21,7 @@ export function cliEnv(): Record<string, string> {
   return env;
 }
 
-async function appsToStart(
+export async function appsToStart(
   target: string,
   args: string[],
   flags: StartCommandFlags,
@@ -126,48 +127,66 @@ export function registerProcessCommands(program: Command): void {
     },
   );
 
-  program
+  const stop = program
     .command('stop')
-    .description('stop an app, a process id, a namespace, or all')
-    .argument('<target>', 'name, id, namespace or "all"')
+    .description('stop an app, a process id, a namespace, all, or the apps of a process file')
+    .argument('<target>', 'name, id, namespace, "all" or a process file');
+  addFileFlags(stop)
     .option('--json', 'print as JSON')
-    .action(async (target: string, flags: { json?: boolean }) =>
-      withClient(async (client) => {
-        printProcesses((await client.request('stop', { target })).processes, flags.json);
-        return 0;
-      }),
+    .action(async (target: string, flags: FileFlags) =>
+      isProcessFile(target)
+        ? applyFile(target, 'stop', flags)
+        : withClient(async (client) => {
+            printProcesses((await client.request('stop', { target })).processes, flags.json);
+            return 0;
+          }),
     );
 
-  program
+  const restart = program
     .command('restart')
-    .description('stop and start again (use reload for zero downtime in cluster mode)')
-    .argument('<target>', 'name, id, namespace or "all"')
+    .description(
+      'stop and start again (use reload for zero downtime in cluster mode); a process file is read again first',
+    )
+    .argument('<target>', 'name, id, namespace, "all" or a process file');
+  addFileFlags(restart)
     .option('--update-env', "replace the app's base environment with this shell's")
+    .option('--prune', 'with a process file: delete the apps started from it that it no longer defines')
     .option('--no-wait', 'return without waiting until every process is online or has failed')
     .option('--json', 'print as JSON')
-    .action(async (target: string, flags: { json?: boolean; updateEnv?: boolean; wait?: boolean }) =>
-      withClient(async (client) => {
-        const res = await client.request('restart', {
-          target,
-          update_env: flags.updateEnv === true,
-          cli_env: flags.updateEnv ? cliEnv() : undefined,
-          wait: flags.wait !== false,
-        });
-        return reportStarted(res, flags.json);
-      }),
+    .action(async (target: string, flags: FileFlags) =>
+      isProcessFile(target)
+        ? applyFile(target, 'restart', flags)
+        : withClient(async (client) => {
+            const res = await client.request('restart', {
+              target,
+              update_env: flags.updateEnv === true,
+              cli_env: flags.updateEnv ? cliEnv() : undefined,
+              wait: flags.wait !== false,
+            });
+            return reportStarted(res, flags.json);
+          }),
     );
 
-  program
+  const reload = program
     .command('reload')
-    .description('replace workers one by one without dropping requests (cluster mode)')
-    .argument('<target>', 'name, id, namespace or "all"')
+    .description(
+      'replace workers one by one without dropping requests (cluster mode); a process file is read again first',
+    )
+    .argument('<target>', 'name, id, namespace, "all" or a process file');
+  addFileFlags(reload)
+    .option('--update-env', "with a process file: replace the apps' base environment with this shell's")
+    .option('--prune', 'with a process file: delete the apps started from it that it no longer defines')
     .option('--no-wait', 'return without waiting until every new process is online or has failed')
     .option('--json', 'print as JSON')
-    .action(async (target: string, flags: { json?: boolean; wait?: boolean }) =>
-      withClient(async (client) =>
-        reportStarted(await client.request('reload', { target, wait: flags.wait !== false }), flags.json),
-      ),
+    .action(async (target: string, flags: FileFlags) =>
+      isProcessFile(target)
+        ? applyFile(target, 'reload', flags)
+        : withClient(async (client) =>
+            reportStarted(await client.request('reload', { target, wait: flags.wait !== false }), flags.json),
+          ),
     );
+
+  registerStartOrCommands(program);
 
   program
     .command('scale')
@@ -185,18 +204,22 @@ export function registerProcessCommands(program: Command): void {
       ),
     );
 
-  program
+  const del = program
     .command('delete')
     .alias('del')
-    .description('stop and forget an app (or all)')
-    .argument('<target>', 'name, id, namespace or "all"')
+    .description('stop and forget an app (or all, or the apps of a process file)')
+    .argument('<target>', 'name, id, namespace, "all" or a process file');
+  addFileFlags(del)
     .option('--json', 'print as JSON')
-    .action(async (target: string, flags: { json?: boolean }) =>
-      withClient(async (client) => {
-        const res = await client.request('delete', { target });
-        if (flags.json) printJson(res.processes);
-        else process.stdout.write(`Deleted ${[...new Set(res.processes.map((p) => p.name))].join(', ')}\n`);
-        return 0;
-      }),
+    .action(async (target: string, flags: FileFlags) =>
+      isProcessFile(target)
+        ? applyFile(target, 'delete', flags)
+        : withClient(async (client) => {
+            const res = await client.request('delete', { target });
+            if (flags.json) printJson(res.processes);
+            else
+              process.stdout.write(`Deleted ${[...new Set(res.processes.map((p) => p.name))].join(', ')}\n`);
+            return 0;
+          }),
     );
 }

@@ -47,7 +47,7 @@ export function registerSignalEnvCommands(program: Command): void {
 
   program
     .command('env')
-    .description("print a process's environment as KEY=value, secrets redacted")
+    .description('print the environment a process really has as KEY=value, secrets redacted')
     .argument('<target>', 'process id, name, namespace or "all"')
     .option('--json', 'print as JSON')
     .action(async (targetName: string, flags: { json?: boolean }) =>
@@ -60,6 +60,10 @@ export function registerSignalEnvCommands(program: Command): void {
         }
         for (const p of processes) {
           if (processes.length > 1) process.stdout.write(`# ${p.name} (id ${p.id})\n`);
+          if (p.source === 'config')
+            process.stdout.write(
+              `# ${p.name} (id ${p.id}): not read from a running process (stopped, or no /proc here): the environment it starts with\n`,
+            );
           for (const key of Object.keys(p.env).sort())
             process.stdout.write(`${key}=${(p.env[key] ?? '').replace(/\r?\n/g, '\\n')}\n`);
         }

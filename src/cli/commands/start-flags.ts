@@ -74,6 +74,14 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   },
   wait_ready: { flags: '--wait-ready', help: 'wait for the app to signal ready' },
   listen_timeout: { flags: '--listen-timeout <ms>', help: 'how long to wait for ready/listening' },
+  balancer: {
+    flags: '--balancer <kind>',
+    help: 'cluster balancing: round-robin, ip-hash, least-connections or kernel',
+  },
+  hang_timeout: {
+    flags: '--hang-timeout <ms>',
+    help: 'replace a process whose event loop is blocked this long (default 30s; 0 = off)',
+  },
   shutdown_with_message: {
     flags: '--shutdown-with-message',
     help: 'ask the app to stop with an IPC "shutdown" message instead of a signal',
@@ -105,9 +113,10 @@ export interface StartCommandFlags {
   hints?: boolean;
 }
 
-/** Registers every row (and its aliases) as an option of `cmd`, in table order. */
-export function addStartFlags(cmd: Command): Command {
-  for (const row of Object.values(START_FLAGS)) {
+/** Registers every row (and its aliases) but the `except` keys as options of `cmd`, in table order. */
+export function addStartFlags(cmd: Command, except: readonly string[] = []): Command {
+  for (const [key, row] of Object.entries(START_FLAGS)) {
+    if (except.includes(key)) continue;
     cmd.option(row.flags, row.help);
     for (const alias of row.aliases ?? []) cmd.option(alias.flags, alias.help);
   }

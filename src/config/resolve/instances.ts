@@ -1,12 +1,9 @@
 // Instance count and exec mode, with PM2's rules: 0 = "max", negative = CPUs minus that many,
 // and an explicit `instances` with a Node interpreter switches to cluster mode unless exec_mode says otherwise.
-import { availableParallelism } from 'node:os';
 import type { ExecMode } from '../../protocol/app-config.js';
+import { usableCpus } from '../../usable-cpus.js';
 
-export function resolveInstances(
-  value: number | 'max' | undefined,
-  cpus = availableParallelism(),
-): number | 'max' {
+export function resolveInstances(value: number | 'max' | undefined, cpus = usableCpus()): number | 'max' {
   if (value === undefined) return 1;
   if (value === 'max' || value === 0) return 'max';
   if (value < 0) return Math.max(1, cpus + value);

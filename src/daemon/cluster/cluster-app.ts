@@ -1,7 +1,6 @@
-// A cluster-mode app as the daemon sees it: a facade over the app's own primary process (primary-process.ts),
-// which forks and balances the workers. The daemon keeps the worker slots, the last snapshot of the
-// workers for ls, describe and metrics, and the spec file a later daemon adopts the primary by. When the
-// primary dies, the app's restart policy decides, as it does for any process.
+// A cluster app as the daemon sees it: a facade over the app's primary (primary-process.ts), which forks
+// and balances the workers. The daemon keeps the slots, the last worker snapshot (ls, describe, metrics)
+// and the spec file a later daemon adopts the primary by; when the primary dies, the restart policy decides.
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { LogFile } from '../../protocol/control-channel.js';
 import type { Slot, WorkerSnapshot } from '../../protocol/primary-channel.js';
@@ -14,22 +13,19 @@ import { instanceEnv } from '../../supervision/launch-spec.js';
 import { appLogFiles } from '../../supervision/log-paths.js';
 import { decideRestart, describeExit, type RestartHistory } from '../../supervision/restart-policy.js';
 import type { AppContext } from '../app-context.js';
-import type { AppRunner } from '../app-runner.js';
+import type { AppRunner, AppUpdate } from '../app-runner.js';
 import { log } from '../daemon-log.js';
-import { idleState, processRecord } from '../process-record.js';
-import { listeningNotices } from './listen-check.js';
 import { afterPrimaryDeath } from './primary-death.js';
 import { type PrimaryExit, PrimaryProcess } from './primary-process.js';
 import { removeSpecFile, writeSpecFile } from './primary-spec-file.js';
 import { UnmanagedPrimary, verifiedPrimaryPid } from './unmanaged-primary.js';
+import { workerRows } from './worker-rows.js';
 
 /** Reload and start wait for workers to become ready; bound them by the app's own timeouts. */
 const requestTimeout = (app: AppConfig, workers: number) =>
   30_000 + workers * (app.listen_timeout + app.kill_timeout + 2_000);
 
 export class ClusterApp implements AppRunner {
-  private slots: Slot[] = [];
-  private workers: WorkerSnapshot[] = [];
   private primary: PrimaryProcess | null = null;
   private starting: Promise<PrimaryProcess> | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -44,10 +40,13 @@ export class ClusterApp implements AppRunner {
   private unmanaged: UnmanagedPrimary | null = null;
   private destroyed = false;
 
+  /** `slots` and `workers` restore an app a previous daemon ran (same ids, restart counts, last exits). */
   constructor(
     public config: AppConfig,
     public cliEnv: Record<string, string>,
     private readonly ctx: AppContext,
+    private slots: Slot[] = [],
+    private workers: WorkerSnapshot[] = [],
   ) {}
 
   get name(): string {
@@ -83,10 +82,7 @@ export class ClusterApp implements AppRunner {
     this.workers = (await this.primary.request('stop', { ids }, this.timeout())).workers;
   }
 
-  async restart(
-    ids?: number[],
-    update?: { config: AppConfig; cliEnv: Record<string, string> },
-  ): Promise<void> {
+  async restart(ids?: number[], update?: AppUpdate): Promise<void> {
     if (update) {
       this.config = update.config;
       this.cliEnv = update.cliEnv;
@@ -101,9 +97,19 @@ export class ClusterApp implements AppRunner {
     if (update) this.writeSpec();
   }
 
-  async reload(): Promise<string[]> {
-    const res = await (await this.ensurePrimary()).request('reload', {}, this.timeout());
+  async reload(update?: AppUpdate): Promise<string[]> {
+    if (update) {
+      this.config = update.config;
+      this.cliEnv = update.cliEnv;
+    }
+    const primary = await this.ensurePrimary();
+    const res = await primary.request(
+      'reload',
+      { app: update?.config, cli_env: update?.cliEnv },
+      this.timeout(),
+    );
     this.workers = res.workers;
+    if (update) this.writeSpec();
     return res.messages;
   }
 
@@ -161,18 +167,8 @@ export class ClusterApp implements AppRunner {
   }
 
   details(): ProcessDetail[] {
-    const known = new Map(this.workers.map((w) => [w.id, w]));
-    const notices = listeningNotices(this.workers);
     const primary = { ...this.primaryInfo, pid: this.primary?.pid ?? this.unmanaged?.pid ?? null };
-    return this.slots.map((slot) => {
-      // Slots without a worker yet (autostart off, or the primary not up) show as stopped.
-      const state = known.get(slot.id) ?? idleState(slot);
-      const shown = this.primaryInfo.problem
-        ? { ...state, pid: null, status: 'errored' as const, status_reason: this.primaryInfo.problem }
-        : state;
-      const sample = this.ctx.sampler.get(shown.pid);
-      return processRecord(shown, this.config, this.ctx.home, sample, primary, notices.get(slot.id) ?? null);
-    });
+    return workerRows(this.slots, this.workers, primary, this.config, this.ctx);
   }
 
   logFiles(): LogFile[] {
@@ -246,10 +242,7 @@ export class ClusterApp implements AppRunner {
     };
   }
 
-  /**
-   * The spec file is also how a restarted daemon finds this app again (see recovery/), so it is kept
-   * current: config, base env, slots, restart counts and the primary's identity after every change.
-   */
+  /** How a restarted daemon finds this app again (recovery/): kept current after every change. */
   private writeSpec(): void {
     writeSpecFile(this.files.spec, {
       config: this.config,

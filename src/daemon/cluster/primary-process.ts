@@ -11,7 +11,7 @@ import { instanceEnv } from '../../supervision/launch-spec.js';
 import { PrimaryChannel, SnapshotEventSchema, type SnapshotEvent } from '../../protocol/primary-channel.js';
 import type { RequestPayload, RequestType, Result } from '../../protocol/channel.js';
 import { RpcClient } from '../../protocol/rpc-client.js';
-import { isAlive, processStartTime, signalAll } from '../../supervision/process-tree.js';
+import { isAlive, processStartTime, signalAll, signalGroup } from '../../supervision/process-tree.js';
 import { log } from '../daemon-log.js';
 
 const PRIMARY_ENTRY = new URL('../../primary/main.js', import.meta.url).pathname;
@@ -210,6 +210,8 @@ export class PrimaryProcess {
     await Promise.race([exited ?? this.waitGone(5_000), delay(5_000)]);
     this.client?.close();
     this.client = null;
+    // Whatever of the app is still running once its primary is gone (a worker too hung to stop) goes too.
+    if (this.pid !== null && !isAlive(this.pid)) signalGroup(this.pid, 'SIGKILL');
   }
 
   /** Lets go of the primary without stopping it (daemon hand-over): the app keeps serving. */
@@ -259,6 +261,9 @@ export class PrimaryProcess {
     this.client?.close();
     this.client = null;
     if (this.released || this.starting) return;
+    // Healthy workers exit when their primary's channel closes; a hung one never notices, so the
+    // primary's process group (the primary is detached: the group is its pid) is killed.
+    if (this.pid !== null) signalGroup(this.pid, 'SIGKILL');
     log('cluster.primary_exited', { app: this.app, pid: this.pid, code, signal });
     this.handlers.onExit({ code, signal, uptime: Date.now() - this.startedAt });
   }

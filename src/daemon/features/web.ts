@@ -2,7 +2,6 @@
 // (default 9716, 0 = off). A port already taken is logged and the daemon goes on without the dashboard:
 // the apps matter more than their charts.
 import { rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createToken } from '../../web/auth-token.js';
 import { allowedHosts } from '../../web/loopback-guard.js';
@@ -11,6 +10,7 @@ import { startWebServer, type WebServer } from '../../web/server.js';
 import { log } from '../daemon-log.js';
 import type { Supervisor } from '../supervisor.js';
 import type { DaemonFeature } from './feature.js';
+import { usableCpus } from '../../usable-cpus.js';
 
 export const DEFAULT_WEB_PORT = 9716;
 
@@ -73,7 +73,7 @@ function backendOf(supervisor: Supervisor): WebBackend {
     apps: () =>
       supervisor.appRunners().map((a) => ({
         name: a.name,
-        desired: typeof a.config.instances === 'number' ? a.config.instances : availableParallelism(),
+        desired: typeof a.config.instances === 'number' ? a.config.instances : usableCpus(),
       })),
     cpuSeconds: (pid) => supervisor.sampler.get(pid)?.cpuSeconds ?? null,
     logFiles: (target) => supervisor.logFiles(target),

@@ -6,7 +6,14 @@ import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/pro
 import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
-import { launchSpec } from '../../supervision/launch-spec.js';
+import { watchHealth } from '../../supervision/health-monitor.js';
+import { hungReason, reportWritten, watchHeartbeat } from '../../supervision/heartbeat.js';
+import {
+  hangReportPath,
+  hangReportPrefix,
+  type InstanceIdentity,
+  launchSpec,
+} from '../../supervision/launch-spec.js';
 import { LogFileRegistry } from '../../supervision/log-file-registry.js';
 import { appLogFiles, logPath } from '../../supervision/log-paths.js';
 import { timestampFormatFor } from '../../supervision/log-sink.js';
@@ -14,9 +21,11 @@ import { ManagedProcess } from '../../supervision/managed-process.js';
 import { mayStart } from '../../supervision/process-state.js';
 import { stateOf } from '../../supervision/process-view.js';
 import type { AppContext } from '../app-context.js';
-import type { AppRunner } from '../app-runner.js';
+import type { AppRunner, AppUpdate } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { processRecord } from '../process-record.js';
+import { LOG_KEYS } from '../apply/config-diff.js';
+import type { LiveProcess } from '../recovery/live-state.js';
 import { forkLauncher } from './fork-launcher.js';
 
 export class ForkApp implements AppRunner {
@@ -26,12 +35,36 @@ export class ForkApp implements AppRunner {
   );
   /** The app's embedded shared store: in fork mode the daemon hosts it (a cluster app's primary does). */
   private store: StoreHost | null = null;
+  private readonly unwatch = new Map<ManagedProcess, () => void>();
 
   constructor(
     public config: AppConfig,
     public cliEnv: Record<string, string>,
     private readonly ctx: AppContext,
   ) {}
+
+  /**
+   * The app as a previous daemon left it (after `shoal update`, or a daemon that died): the same process
+   * ids, instances, restart counts and last exits; nothing is started (see resume).
+   */
+  static restore(config: AppConfig, cliEnv: Record<string, string>, ctx: AppContext, saved: LiveProcess[]) {
+    const app = new ForkApp(config, cliEnv, ctx);
+    for (const s of [...saved].sort((a, b) => a.instance - b.instance)) {
+      const p = app.create(s.instance, s.id);
+      p.restarts = s.restarts;
+      p.lastExit = s.last_exit;
+      if (s.last_exit) p.exits.push(s.last_exit);
+      p.lastRestartReason = s.last_restart_reason;
+      p.statusReason = s.status_reason;
+      app.procs.push(p);
+    }
+    return app;
+  }
+
+  /** Starts the given restored processes again; the others stay stopped. */
+  resume(ids: number[], reason: string): void {
+    for (const p of this.select(ids)) if (mayStart(p.status)) p.start(reason);
+  }
 
   get name(): string {
     return this.config.name;
@@ -56,26 +89,49 @@ export class ForkApp implements AppRunner {
     await Promise.all(this.select(ids).map((p) => p.stop('stopped by user')));
   }
 
-  async restart(
-    ids?: number[],
-    update?: { config: AppConfig; cliEnv: Record<string, string> },
-  ): Promise<void> {
-    if (update) {
-      this.config = update.config;
-      this.cliEnv = update.cliEnv;
-    }
-    await Promise.all(this.select(ids).map((p) => p.restart('restarted by user', this.config)));
+  async restart(ids?: number[], update?: AppUpdate): Promise<void> {
+    const fresh = this.update(update);
+    await Promise.all(this.select(ids).map((p) => this.restartOne(p, 'restarted by user', fresh)));
   }
 
-  async reload(): Promise<string[]> {
+  async reload(update?: AppUpdate): Promise<string[]> {
+    const fresh = this.update(update);
     // One at a time, so that an app with several instances keeps serving from the others.
-    for (const p of this.procs) {
-      await p.restart('reloaded (fork mode: restart)', this.config);
-      await p.waitReady();
-    }
+    for (const p of [...this.procs])
+      await (await this.restartOne(p, 'reloaded (fork mode: restart)', fresh)).waitReady();
     return [
       `${this.name} runs in fork mode: reload restarted its processes one by one (no shared listener to hand over).`,
     ];
+  }
+
+  /** Takes new settings; true when their log settings differ, so processes need new log files. */
+  private update(update?: AppUpdate): boolean {
+    if (!update) return false;
+    const logsMove = LOG_KEYS.some(
+      (k) => JSON.stringify(this.config[k]) !== JSON.stringify(update.config[k]),
+    );
+    this.config = update.config;
+    this.cliEnv = update.cliEnv;
+    return logsMove;
+  }
+
+  private async restartOne(p: ManagedProcess, reason: string, newLogs: boolean): Promise<ManagedProcess> {
+    if (!newLogs) {
+      await p.restart(reason, this.config);
+      return p;
+    }
+    // Log files are opened per process when it is created: new paths or formats need a new one, with the
+    // same id, instance and history.
+    await p.stop(reason);
+    await this.releaseFilesOf([p]);
+    const fresh = this.create(p.instance, p.id);
+    fresh.restarts = p.restarts + 1;
+    fresh.lastRestartReason = reason;
+    fresh.lastExit = p.lastExit;
+    fresh.exits.push(...p.exits);
+    this.procs[this.procs.indexOf(p)] = fresh;
+    fresh.start(reason);
+    return fresh;
   }
 
   async scale(instances: number): Promise<string[]> {
@@ -147,8 +203,8 @@ export class ForkApp implements AppRunner {
     return ids ? this.procs.filter((p) => ids.includes(p.id)) : this.procs;
   }
 
-  private create(instance: number): ManagedProcess {
-    const id = this.ctx.nextId();
+  /** A new process for an instance; `id` keeps an existing process's id (new log files, restored state). */
+  private create(instance: number, id = this.ctx.nextId()): ManagedProcess {
     const out = this.files.open(logPath(this.config, this.ctx.home, 'out', instance));
     const err = this.files.open(logPath(this.config, this.ctx.home, 'err', instance));
     const who = { id, instance, home: this.ctx.home };
@@ -166,16 +222,40 @@ export class ForkApp implements AppRunner {
       const pid = proc.pid;
       // The store host (and its timers) exists only once the app actually uses the store.
       if (pid !== null && isStoreMessage(m))
-        this.storeHost().handle({ id: pid, send: (x) => proc.send(x) }, m);
+        this.storeHost().handle({ id: pid, send: (x) => proc.handle?.send?.(x) }, m);
     });
     proc.on('exit', ({ pid }) => {
       if (pid !== null) this.store?.removePeer(pid);
     });
+    const unwatchBeat = watchHeartbeat(proc, (blocked) => void this.restartHung(proc, who, blocked));
+    const unwatchHealth = watchHealth(proc, (reason) => {
+      log('process.unhealthy', { app: this.name, id: proc.id, pid: proc.pid, reason });
+      void proc.restart(reason, this.config);
+    });
+    this.unwatch.set(proc, () => {
+      unwatchBeat();
+      unwatchHealth();
+    });
     return proc;
+  }
+
+  /**
+   * A fork process has no shared port a replacement could take over: once its diagnostic report is
+   * written (bounded), it is killed outright (a hung process cannot drain) and started again.
+   */
+  private async restartHung(proc: ManagedProcess, who: InstanceIdentity, blockedMs: number): Promise<void> {
+    if (proc.pid === null || proc.status !== 'online') return;
+    const reason = hungReason(blockedMs);
+    const report = hangReportPath(hangReportPrefix(proc.app, who), proc.pid);
+    log('process.hung', { app: this.name, id: proc.id, pid: proc.pid, blocked_ms: blockedMs });
+    if (await reportWritten(report)) proc.hangReport = report;
+    await proc.restart(reason, this.config, true);
   }
 
   private async releaseFilesOf(procs: ManagedProcess[]): Promise<void> {
     for (const p of procs) {
+      this.unwatch.get(p)?.();
+      this.unwatch.delete(p);
       for (const stream of ['out', 'err'] as const)
         await this.files.release(logPath(p.app, this.ctx.home, stream, p.instance));
     }

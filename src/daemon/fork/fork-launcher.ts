@@ -2,6 +2,7 @@
 // stdout/stderr piped to the log router, an IPC channel for Node apps (ready signal, shutdown message).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { toApp } from '../../protocol/app-messages.js';
 import type { ChildHandle, ExitEvent, Launcher } from '../../supervision/child-handle.js';
 import type { LaunchSpec } from '../../supervision/launch-spec.js';
@@ -54,6 +55,14 @@ class ForkChild implements ChildHandle {
   onExit(listener: (exit: ExitEvent) => void): void {
     if (this.exited) listener(this.exited);
     else this.exitListeners.push(listener);
+  }
+
+  sendSocket(message: unknown, socket: Socket | object, done: (err: Error | null) => void): void {
+    if (!this.proc.connected) {
+      done(new Error('the process has no IPC channel'));
+      return;
+    }
+    this.proc.send(message as object, socket as Socket, (err) => done(err ?? null));
   }
 
   send(message: unknown): void {

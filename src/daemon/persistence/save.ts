@@ -1,7 +1,6 @@
 // `shoal save`: the daemon's current apps, with their config, base env, instance count and whether they
 // run, written to dump.json. Like PM2, an empty list is refused without --force: an empty dump written
 // by accident (a fresh daemon, a `save` after `kill`) would silently resurrect nothing after a reboot.
-import { availableParallelism } from 'node:os';
 import { ShoalError } from '../../errors.js';
 import type { Result } from '../../protocol/channel.js';
 import type { ControlChannel } from '../../protocol/control-channel.js';
@@ -11,6 +10,7 @@ import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { type DumpPaths, writeDump } from './dump-file.js';
 import { CURRENT_DUMP_VERSION, type DumpDocument, type SavedApp } from './dump-schema.js';
+import { usableCpus } from '../../usable-cpus.js';
 
 /** An app counts as running when any of its processes is meant to run; "errored" too (it may work after a reboot). */
 function savedStatus(app: AppRunner): SavedApp['status'] {
@@ -21,7 +21,7 @@ function savedStatus(app: AppRunner): SavedApp['status'] {
 function savedInstances(app: AppRunner): number {
   const count = app.processes().length;
   if (count > 0) return count;
-  return app.config.instances === 'max' ? availableParallelism() : app.config.instances;
+  return app.config.instances === 'max' ? usableCpus() : app.config.instances;
 }
 
 export function snapshotApps(apps: AppRunner[], now: Date = new Date()): DumpDocument {

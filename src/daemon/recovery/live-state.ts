@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppConfigSchema } from '../../protocol/app-config.js';
+import { ExitInfoSchema, ProcessStatusSchema } from '../../protocol/process-info.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { writeFileAtomic } from '../persistence/atomic-write.js';
@@ -12,11 +13,25 @@ import { processStartTime } from '../../supervision/process-tree.js';
 import { savedAsRunning } from '../../supervision/process-state.js';
 import { bootId } from './boot-id.js';
 
+/** One process as the daemon left it: what a successor restores (same id, status, counts, last exit). */
+export const LiveProcessSchema = z.object({
+  id: z.number().int(),
+  instance: z.number().int(),
+  status: ProcessStatusSchema,
+  status_reason: z.string(),
+  restarts: z.number().int().min(0),
+  last_exit: ExitInfoSchema.nullable(),
+  last_restart_reason: z.string().nullable(),
+});
+export type LiveProcess = z.infer<typeof LiveProcessSchema>;
+
 export const LiveAppSchema = z.object({
   config: AppConfigSchema,
   cli_env: z.record(z.string(), z.string()),
   running: z.boolean(),
   instances: z.number().int().min(0),
+  /** Every process of the app, running or not (absent in files written before it was recorded). */
+  state: z.array(LiveProcessSchema).default([]),
   /** Fork-mode processes alive when written: a new daemon stops these orphans before restarting the app. */
   processes: z.array(
     z.object({ pid: z.number().int(), start_time: z.string().nullable(), kill_signal: z.string() }),
@@ -45,6 +60,15 @@ export function describeApps(apps: AppRunner[]): LiveState {
       cli_env: app.cliEnv,
       running: procs.some((p) => savedAsRunning(p.status)),
       instances: procs.length,
+      state: procs.map((p) => ({
+        id: p.id,
+        instance: p.instance,
+        status: p.status,
+        status_reason: p.status_reason,
+        restarts: p.restarts,
+        last_exit: p.last_exit,
+        last_restart_reason: p.last_restart_reason,
+      })),
       processes:
         app.config.exec_mode === 'fork'
           ? procs

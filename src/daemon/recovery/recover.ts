@@ -8,9 +8,14 @@ import { type PrimarySpec, PrimarySpecSchema } from '../../protocol/primary-spec
 import { socketAccepts } from '../../protocol/socket-probe.js';
 import type { HomePaths } from '../../home.js';
 import { isAlive, processStartTime, signalAll, signalGroup } from '../../supervision/process-tree.js';
+import { appFiles } from '../../supervision/app-files.js';
+import { savedAsRunning } from '../../supervision/process-state.js';
 import { ClusterApp } from '../cluster/cluster-app.js';
 import { readSpecFiles, removeSpecFile, type SpecReading } from '../cluster/primary-spec-file.js';
 import { log } from '../daemon-log.js';
+import { ensureAuthSecretFile } from '../auth-secret-file.js';
+import { ForkApp } from '../fork/fork-app.js';
+import { idleState } from '../process-record.js';
 import type { Supervisor } from '../supervisor.js';
 import { bootId } from './boot-id.js';
 import { type LiveApp, readLiveState } from './live-state.js';
@@ -22,6 +27,8 @@ export interface RecoveryReport {
   unmanaged: string[];
   /** Apps started again (fork apps, and cluster apps whose primary had died). */
   restarted: string[];
+  /** Fork apps taken back with every process stopped, as they were: registered, nothing started. */
+  stopped: string[];
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +62,7 @@ function stubSpec(name: string, socket: string, home: string, id: number): Prima
 async function adoptPrimaries(
   supervisor: Supervisor,
   paths: HomePaths,
-): Promise<Omit<RecoveryReport, 'restarted'>> {
+): Promise<Omit<RecoveryReport, 'restarted' | 'stopped'>> {
   const readings = readSpecFiles(paths.run);
   // Ids handed out from here on (to stubs, to new apps) stay above every adoptable slot.
   for (const r of readings) if (r.ok) for (const slot of r.spec.slots) supervisor.reserveIds(slot.id);
@@ -121,26 +128,69 @@ async function stopOrphans(app: LiveApp): Promise<void> {
   log('recovery.orphans_stopped', { app: app.config.name, pids: orphans.map((p) => p.pid) });
 }
 
+/**
+ * A fork app the previous daemon ran, back with its process ids, instances, restart counts, last exits and
+ * statuses; only the processes that were meant to run are started. True when any was.
+ */
+function restoreFork(supervisor: Supervisor, app: LiveApp): boolean {
+  // As for any app before its first process starts (the file normally survives from the first daemon).
+  ensureAuthSecretFile(appFiles(supervisor.appContext.home, app.config.name).authSecret);
+  const runner = ForkApp.restore(app.config, app.cli_env, supervisor.appContext, app.state);
+  supervisor.adopt(runner);
+  const running = app.state.filter((p) => savedAsRunning(p.status)).map((p) => p.id);
+  runner.resume(running, 'started again by a new daemon');
+  return running.length > 0;
+}
+
+/**
+ * A cluster app whose primary is gone (it died with, or after, the previous daemon): back with its
+ * process ids, restart counts and last exits; a new primary starts the workers that were running.
+ */
+async function restoreCluster(supervisor: Supervisor, app: LiveApp): Promise<boolean> {
+  const slots = app.state.map((p) => ({ id: p.id, instance: p.instance }));
+  const workers = app.state.map((p) => ({
+    ...idleState(p, p.status_reason),
+    restarts: p.restarts,
+    last_exit: p.last_exit,
+    last_restart_reason: p.last_restart_reason,
+  }));
+  const runner = new ClusterApp(app.config, app.cli_env, supervisor.appContext, slots, workers);
+  supervisor.adopt(runner);
+  const running = app.state.filter((p) => savedAsRunning(p.status)).map((p) => p.id);
+  if (running.length > 0) await runner.start(running);
+  return running.length > 0;
+}
+
 export async function recover(supervisor: Supervisor, paths: HomePaths): Promise<RecoveryReport> {
   const state = readLiveState(paths.state);
   if (state) supervisor.reserveIds(state.max_id);
   const { adopted, unmanaged } = await adoptPrimaries(supervisor, paths);
   const restarted: string[] = [];
-  if (!state || state.boot_id !== bootId()) return { adopted, unmanaged, restarted };
+  const stopped: string[] = [];
+  if (!state || state.boot_id !== bootId()) return { adopted, unmanaged, restarted, stopped };
 
   const toRestart = state.apps.filter((app) => supervisor.app(app.config.name) === undefined);
   // Orphans of every app at once: each may take its whole kill_timeout.
   await Promise.all(toRestart.map(stopOrphans));
   for (const app of toRestart) {
-    if (!app.running) continue;
-    const config = app.instances > 0 ? { ...app.config, instances: app.instances } : app.config;
     try {
+      if (app.state.length > 0) {
+        const started =
+          app.config.exec_mode === 'fork'
+            ? restoreFork(supervisor, app)
+            : await restoreCluster(supervisor, app);
+        (started ? restarted : stopped).push(app.config.name);
+        continue;
+      }
+      // A state file written before process records were kept: start the app as it was configured.
+      if (!app.running) continue;
+      const config = app.instances > 0 ? { ...app.config, instances: app.instances } : app.config;
       await supervisor.start({ apps: [config], cli_env: app.cli_env, wait: false, hints: false });
       restarted.push(app.config.name);
     } catch (err) {
       log('recovery.restart_failed', { app: app.config.name, message: (err as Error).message });
     }
   }
-  log('recovery.done', { adopted, unmanaged, restarted });
-  return { adopted, unmanaged, restarted };
+  log('recovery.done', { adopted, unmanaged, restarted, stopped });
+  return { adopted, unmanaged, restarted, stopped };
 }
