@@ -20,6 +20,7 @@ export const ErrorCodes = {
   SHOAL_ERR_PROTOCOL_VERSION: 'The CLI and the daemon speak different protocol versions.',
   SHOAL_ERR_PROTOCOL_INVALID: 'A message did not match the protocol.',
   SHOAL_ERR_REQUEST_TOO_LARGE: 'A request was longer than the protocol allows (8 MiB per message).',
+  SHOAL_ERR_BUSY: 'The daemon has too many connections, or one connection too many requests, open at once.',
   SHOAL_ERR_TIMEOUT: 'An operation did not finish in time.',
   SHOAL_ERR_SPAWN: 'The process could not be spawned.',
   SHOAL_ERR_RELOAD_FAILED: 'A reload stopped because a new worker did not become ready.',
@@ -27,8 +28,8 @@ export const ErrorCodes = {
   SHOAL_ERR_SCALE_INVALID:
     'The instance count given to scale is not N, +N, -N or max, or leaves no instance.',
   SHOAL_ERR_LOG_FILE:
-    'A log file of the app cannot be opened for writing (permissions, a directory in the way).',
-  SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created or has unsafe permissions.',
+    'A log file of the app cannot be opened safely for writing (permissions, a directory in the way, a link or file another user could have planted).',
+  SHOAL_ERR_HOME: 'SHOAL_HOME cannot be created, or another local user could change it.',
   SHOAL_ERR_DUMP_NOT_FOUND: 'There is no saved process list (dump.json) to resurrect.',
   SHOAL_ERR_DUMP_INVALID: 'The saved process list (dump.json and its .bak) cannot be read.',
   SHOAL_ERR_DUMP_WRITE:
@@ -47,7 +48,7 @@ export const ErrorCodes = {
   SHOAL_ERR_AUTH_INVALID:
     'The token does not verify: forged, signed with another secret, or claims rejected.',
   SHOAL_ERR_METRICS_INVALID: 'An app metric was declared or updated with an invalid name, labels or value.',
-  SHOAL_ERR_WEB_UNAUTHORIZED: 'A dashboard action came without the token from SHOAL_HOME/web-token.',
+  SHOAL_ERR_WEB_UNAUTHORIZED: 'A dashboard read or action came without the token from SHOAL_HOME/web-token.',
   SHOAL_ERR_WEB_FORBIDDEN: 'A dashboard request named another host or came from another site.',
   SHOAL_ERR_FILE_EXISTS: 'The file to write is already there (shoal init without --force).',
   SHOAL_ERR_USAGE: 'The command line names an unknown command or flag, or misses an argument.',

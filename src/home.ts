@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ShoalError } from './errors.js';
+import { assertHomeIsPrivate } from './home-safety.js';
 
 export interface HomePaths {
   root: string;
@@ -33,14 +34,19 @@ export function homePaths(root: string = shoalHome()): HomePaths {
   };
 }
 
-/** Creates the home and its sub-directories with owner-only permissions, tightening them if they exist. */
+/**
+ * Creates the home and its sub-directories with owner-only permissions, tightening them if they exist.
+ * A home that another user could change is refused first (see home-safety.ts).
+ */
 export function ensureHome(paths: HomePaths): void {
+  assertHomeIsPrivate(paths.root);
   try {
     for (const dir of [paths.root, paths.logs, paths.run, paths.state]) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
     }
   } catch (err) {
+    if (err instanceof ShoalError) throw err;
     throw new ShoalError(
       'SHOAL_ERR_HOME',
       `Cannot prepare SHOAL_HOME at ${paths.root}: ${(err as Error).message}`,

@@ -1,14 +1,9 @@
 // App names (and namespaces) are how users address processes on the command line, so they must not
-// look like a process id, a path or a "namespace:name" pair, and must be unique within one file.
+// look like a process id, a path or a "namespace:name" pair, and must be unique within one file. The rule
+// itself is in protocol/limits.ts: the daemon applies it again to what arrives on its socket.
 import type { Problems } from './problems.js';
 
-/** What is wrong with a name, phrased as what was expected, or null when the name is fine. */
-export function nameProblem(name: string): string | null {
-  if (name.length === 0) return 'a non-empty name';
-  if (/^\d+$/.test(name)) return 'a name that is not only digits (numbers are process ids)';
-  if (/[\s/:]/.test(name)) return 'a name without "/", ":" or whitespace';
-  return null;
-}
+export { nameProblem } from '../protocol/limits.js';
 
 /** Reports every name used by more than one entry, naming the entries by position (1-based). */
 export function checkUniqueNames(entries: { name: string; index: number }[], problems: Problems): void {

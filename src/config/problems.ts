@@ -35,13 +35,31 @@ export function cliSource(flagOf: Readonly<Record<string, string>> = {}): Source
 /** A value as messages show it: JSON, cut short so a huge object does not flood the terminal. */
 export function showValue(v: unknown): string {
   if (v === undefined) return 'nothing';
+  // JSON would show these as null (or fail, for a bigint): say what they are.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
+  if (typeof v === 'symbol') return String(v);
   let s: string;
   try {
     s = typeof v === 'function' ? 'a function' : (JSON.stringify(v) ?? String(v));
   } catch {
     s = String(v);
   }
+  s = escapeC1(s);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** JSON escapes C0 control characters but not DEL and C1 (0x9b is CSI to some terminals): escape those too. */
+const escapeC1 = (s: string) =>
+  s.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** An app name as messages show it: quoted, control characters escaped (never raw escape codes), cut short. */
+export function showName(name: string): string {
+  const quoted = JSON.stringify(name).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return quoted.length > 60 ? `${quoted.slice(0, 56)}..."` : quoted;
 }
 
 export class Problems {
@@ -53,7 +71,7 @@ export class Problems {
   constructor(readonly source: Source) {}
 
   private where(app: string | null): string {
-    return app === null ? this.source.label : `${this.source.label}: app "${app}"`;
+    return app === null ? this.source.label : `${this.source.label}: app ${showName(app)}`;
   }
 
   /** A problem with a key: "<where>: key "k": expected X, got Y (detail)"; "option --flag" for a flag. */

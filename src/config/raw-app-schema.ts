@@ -4,6 +4,7 @@
 import { constants } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { durationLimitText, MAX_COUNT, MAX_DURATION_MS, MAX_INSTANCES } from '../protocol/limits.js';
 import { nameProblem } from './names.js';
 import { splitCommandLine } from './resolve/command-line.js';
 import { parseBytes, parseDuration } from './units.js';
@@ -22,7 +23,9 @@ function convert<I, O>(expected: string, fn: (v: I) => O) {
 
 const bool = z.boolean();
 const text = z.string().min(1);
-const count = z.union([z.number().int().min(0), z.string().regex(/^\d+$/).transform(Number)]);
+const count = z
+  .union([z.number().int().min(0), z.string().regex(/^\d+$/).transform(Number)])
+  .refine((n) => n <= MAX_COUNT, { message: `a whole number from 0 to ${MAX_COUNT}` });
 const exitCode = z.union([
   z.number().int(),
   z
@@ -34,7 +37,8 @@ const stringList = z.union([text, z.array(z.string())]).transform((v) => (typeof
 
 const duration = z
   .union([z.number(), z.string()])
-  .transform(convert('a duration such as 500, "500ms", "10s", "1m" or "1h"', parseDuration));
+  .transform(convert('a duration such as 500, "500ms", "10s", "1m" or "1h"', parseDuration))
+  .refine((ms) => ms <= MAX_DURATION_MS, { message: `a duration of ${durationLimitText}` });
 
 /**
  * Checked with croner, the library the daemon schedules with, so a pattern accepted here is one the
@@ -52,7 +56,10 @@ const cronPattern = text.superRefine((v, ctx) => {
 });
 
 const SIZE = 'a size such as 524288000, "512K", "300M" or "1G"';
-const bytes = z.union([z.number(), z.string()]).transform(convert(SIZE, parseBytes));
+const bytes = z
+  .union([z.number(), z.string()])
+  .transform(convert(SIZE, parseBytes))
+  .refine((n) => n <= Number.MAX_SAFE_INTEGER, { message: 'a size of at most 8 PiB' });
 
 const identifier = z.string().superRefine((v, ctx) => {
   const problem = nameProblem(v);
@@ -121,6 +128,9 @@ export const rawAppSchema = z.object({
         .regex(/^max$/i)
         .transform(() => 'max' as const),
     ])
+    .refine((n) => n === 'max' || n <= MAX_INSTANCES, {
+      message: `at most ${MAX_INSTANCES} instances (a number, "max" or a negative number)`,
+    })
     .optional(),
   env: envSchema.optional(),
   filter_env: bool.optional(),

@@ -7,12 +7,25 @@ import { Script } from 'node:vm';
 import { isMap, isScalar, parseDocument, YAMLParseError } from 'yaml';
 import { ShoalError } from '../errors.js';
 import { ConfigEvaluationError, evaluateJsConfig } from './evaluate-js-config.js';
+import { MAX_NESTING, nestsDeeperThan } from '../protocol/nesting.js';
 import type { Source } from './problems.js';
 
 /** Process files that are code: evaluated in a child process, TypeScript through the bundled tsx. */
 const JS_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.mts', '.cts']);
 
 export async function readProcessFile(source: Source & { file: string }): Promise<unknown> {
+  const value = await readByFormat(source);
+  if (nestsDeeperThan(value)) {
+    throw new ShoalError(
+      'SHOAL_ERR_CONFIG_LOAD',
+      `${source.label}: its values nest more than ${MAX_NESTING} levels deep; no process file needs that many`,
+      { file: source.file },
+    );
+  }
+  return value;
+}
+
+async function readByFormat(source: Source & { file: string }): Promise<unknown> {
   const { file } = source;
   checkReadable(source);
   const ext = extname(file).toLowerCase();
@@ -84,6 +97,8 @@ function checkReadable(source: Source & { file: string }): void {
   }
 }
 
+const JSON_EVAL_TIMEOUT_MS = 2000;
+
 /**
  * JSON first. PM2 evaluates .json files as a JavaScript expression, so comments, single quotes and trailing
  * commas work there; Shoal accepts the same, but when both fail it reports the JSON error, which is the clearer one.
@@ -95,11 +110,17 @@ function parseJsonLike(text: string, file: string): unknown {
     try {
       const value: unknown = new Script(`(${text}\n)`, { filename: file }).runInNewContext(
         {},
-        { timeout: 2000 },
+        { timeout: JSON_EVAL_TIMEOUT_MS },
       );
       // Round-trip through JSON: values from another vm context fail instanceof checks.
       return JSON.parse(JSON.stringify(value) ?? 'null');
     } catch (vmError) {
+      if ((vmError as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        // Not valid JSON, so evaluated as PM2 does; the expression ran past its time limit.
+        throw new Error(
+          `it is not plain JSON, and evaluating it as an expression (as PM2 does) did not finish within ${JSON_EVAL_TIMEOUT_MS} ms`,
+        );
+      }
       throw Object.assign(new SyntaxError((jsonError as Error).message), {
         line: lineOfPosition(text, (jsonError as Error).message) ?? lineInStack(vmError, file),
       });
@@ -130,6 +151,15 @@ function loadError(source: Source & { file: string }, err: unknown): ShoalError 
     return new ShoalError('SHOAL_ERR_CONFIG_LOAD', `${source.label}: ${err.message}`, { file: source.file });
   }
   const e = err instanceof Error ? err : new Error(String(err));
+  // A parser that recurses (YAML's) runs out of stack on a deeply nested value: not a syntax error.
+  if (/Maximum call stack size exceeded/.test(e.message)) {
+    return new ShoalError(
+      'SHOAL_ERR_CONFIG_LOAD',
+      `${source.label}: its values nest too deeply to be read (more than ${MAX_NESTING} levels is refused anyway)`,
+      { file: source.file },
+      { cause: err },
+    );
+  }
   const line =
     err instanceof YAMLParseError
       ? err.linePos?.[0]?.line

@@ -24,8 +24,12 @@ export function parseBytes(v: string | number): number {
 
 function checked(n: number, input: unknown, expected: string): number {
   if (Number.isFinite(n) && n >= 0) return Math.round(n);
-  throw new ShoalError('SHOAL_ERR_CONFIG_INVALID', `expected ${expected}, got ${JSON.stringify(input)}`, {
-    expected,
-    received: input,
-  });
+  throw new ShoalError(
+    'SHOAL_ERR_CONFIG_INVALID',
+    `expected ${expected}, got ${typeof input === 'number' ? String(input) : JSON.stringify(input)}`,
+    {
+      expected,
+      received: input,
+    },
+  );
 }

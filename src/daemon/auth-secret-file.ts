@@ -31,3 +31,8 @@ export function ensureAuthSecretFile(file: string): string {
   }
   return file;
 }
+
+/** Removes the app's secret with the app (`shoal delete`): tokens it signed stop verifying. */
+export function removeAuthSecretFile(file: string): void {
+  rmSync(file, { force: true });
+}

@@ -15,5 +15,16 @@ export function startControlServer(
     channel: ControlChannel,
     handlers,
     onProblem: (event, fields) => log(`control.${event}`, fields),
+    limits: {
+      maxConnections: 256,
+      idleTimeoutMs: idleTimeoutMs(process.env.SHOAL_CONTROL_IDLE_TIMEOUT_MS),
+      maxInFlight: 64,
+    },
   });
+}
+
+/** 60 s unless SHOAL_CONTROL_IDLE_TIMEOUT_MS says otherwise (a whole number of ms from 100 on). */
+function idleTimeoutMs(value: string | undefined): number {
+  const n = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && n >= 100 && n <= 2 ** 31 - 1 ? n : 60_000;
 }

@@ -4,6 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { ExitCodes } from '../exit-codes.js';
 import { ensureHome, homePaths, shoalHome } from '../home.js';
 import { DaemonStart } from '../protocol/daemon-start.js';
+import { MAX_DURATION_MS } from '../protocol/limits.js';
 import { socketAccepts } from '../protocol/socket-probe.js';
 import { takeRunSpec } from '../protocol/run-spec.js';
 import { packageVersion } from '../protocol/version.js';
@@ -16,6 +17,17 @@ import { acquireHomeLock } from './home-lock.js';
 import { runFeature } from './run/run-feature.js';
 import { logDefaultsFrom } from './log-defaults.js';
 import { Supervisor } from './supervisor.js';
+
+/**
+ * SHOAL_SAMPLE_INTERVAL_MS, from 100 ms to Node's longest timer; anything else is the 2 s default (NaN
+ * or 0 would make an interval of 1 ms, a daemon spinning on the CPU).
+ */
+function sampleIntervalMs(value: string | undefined): number {
+  const n = Number(value);
+  const ok = value !== undefined && /^\d+$/.test(value.trim()) && n >= 100 && n <= MAX_DURATION_MS;
+  if (value !== undefined && !ok) log('daemon.sample_interval_ignored', { value, using_ms: 2000 });
+  return ok ? n : 2000;
+}
 
 async function main(): Promise<void> {
   // Set by `shoal run`: this daemon is a container's entrypoint (see run/run-feature.ts).
@@ -37,7 +49,7 @@ async function main(): Promise<void> {
 
   const supervisor = new Supervisor({
     home: paths.root,
-    sampleIntervalMs: Number(process.env.SHOAL_SAMPLE_INTERVAL_MS ?? 2000),
+    sampleIntervalMs: sampleIntervalMs(process.env.SHOAL_SAMPLE_INTERVAL_MS),
     logDefaults: logDefaults.rotation,
     createClusterApp: (config, cliEnv, ctx) => new ClusterApp(config, cliEnv, ctx),
   });

@@ -1,5 +1,6 @@
 // What `shoal scale <app> <count>` asks for: N, +N, -N or max, resolved against the current count.
 import { ShoalError } from '../errors.js';
+import { MAX_INSTANCES } from '../protocol/limits.js';
 
 export function scaleCount(name: string, current: number, instances: number | string, cpus: number): number {
   let wanted: number;
@@ -15,6 +16,13 @@ export function scaleCount(name: string, current: number, instances: number | st
         app: name,
         instances,
       },
+    );
+  }
+  if (!Number.isSafeInteger(wanted) || wanted > MAX_INSTANCES) {
+    throw new ShoalError(
+      'SHOAL_ERR_SCALE_INVALID',
+      `Cannot scale ${name} to ${instances}: at most ${MAX_INSTANCES} instances.`,
+      { app: name, instances },
     );
   }
   if (wanted < 1) {

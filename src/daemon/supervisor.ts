@@ -9,11 +9,10 @@ import type { ParsedRequest, Result } from '../protocol/channel.js';
 import type { ControlChannel, LogFile } from '../protocol/control-channel.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { appFiles } from '../supervision/app-files.js';
-import { checkLogFiles } from '../supervision/app-log-files.js';
 import { isLive } from '../supervision/process-state.js';
 import type { AppContext } from './app-context.js';
 import type { AppRunner } from './app-runner.js';
-import { ensureAuthSecretFile } from './auth-secret-file.js';
+import { ensureAuthSecretFile, removeAuthSecretFile } from './auth-secret-file.js';
 import { log } from './daemon-log.js';
 import { ForkApp } from './fork/fork-app.js';
 import { flushLogs, reopenLogs } from './log-commands.js';
@@ -23,6 +22,7 @@ import { reportOn } from './operation-report.js';
 import { processEnvs } from './process-env.js';
 import { scaleCount } from './scale-count.js';
 import { checkStartConflicts } from './start-conflicts.js';
+import { preflightStart } from './start-preflight.js';
 import { resolveTarget, type Selection } from './targets.js';
 import { usableCpus } from '../usable-cpus.js';
 
@@ -86,9 +86,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async start(req: Req<'start'>): Promise<Res<'start'>> {
     const since = Date.now();
     checkStartConflicts(req.apps, (name) => this.apps.get(name));
-    // Before anything starts: output that could not be written would be lost while the app shows online.
-    for (const config of req.apps)
-      checkLogFiles(config, this.opts.home, this.ctx.resolveInstances(config.instances));
+    const fresh = req.apps.filter(
+      (c) =>
+        !this.apps
+          .get(c.name)
+          ?.processes()
+          .some((p) => isLive(p.status)),
+    );
+    await preflightStart(fresh, this.opts.home, (c) => this.ctx.resolveInstances(c.instances));
     const messages: string[] = [];
     const hints: string[] = [];
     const started: AppRunner[] = [];
@@ -193,18 +198,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const before = this.selected(sel);
     for (const s of sel) {
       if (s.ids && s.ids.length < s.app.ids().length) {
-        throw new ShoalError(
-          'SHOAL_ERR_UNSUPPORTED',
-          `Cannot delete one process of ${s.app.name}; scale it instead ("shoal scale ${s.app.name} N").`,
-          {
-            app: s.app.name,
-          },
-        );
+        const why = `Cannot delete one process of ${s.app.name}; scale it instead ("shoal scale ${s.app.name} N").`;
+        throw new ShoalError('SHOAL_ERR_UNSUPPORTED', why, { app: s.app.name });
       }
     }
     await Promise.all(sel.map((s) => s.app.destroy()));
     for (const s of sel) {
       this.apps.delete(s.app.name);
+      // A new app of the same name must not accept the tokens this one issued.
+      removeAuthSecretFile(appFiles(this.opts.home, s.app.name).authSecret);
       this.emit('app:removed', s.app.name);
       log('app.delete', { app: s.app.name });
     }

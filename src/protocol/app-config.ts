@@ -2,6 +2,15 @@
 // Keys follow PM2's names; every value is already resolved (absolute paths, numbers in ms/bytes, arrays).
 // The daemon validates it again on arrival: it never trusts what comes over the socket.
 import { z } from 'zod';
+import { durationLimitText, MAX_COUNT, MAX_DURATION_MS, MAX_INSTANCES, nameProblem } from './limits.js';
+
+/** An app name or namespace, by the rule the CLI applies (a client of our own may not). */
+const AppName = z.string().superRefine((v, ctx) => {
+  const problem = nameProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `expected ${problem}` });
+});
+const ms = z.number().int().min(0).max(MAX_DURATION_MS, `expected ${durationLimitText}`);
+const count = z.number().int().min(0).max(MAX_COUNT);
 
 export const ExecModeSchema = z.enum(['fork', 'cluster']);
 export type ExecMode = z.infer<typeof ExecModeSchema>;
@@ -9,8 +18,8 @@ export type ExecMode = z.infer<typeof ExecModeSchema>;
 export const SignalSchema = z.string().regex(/^SIG[A-Z0-9]+$/, 'a signal name such as SIGINT');
 
 export const AppConfigSchema = z.object({
-  name: z.string().min(1),
-  namespace: z.string().min(1).default('default'),
+  name: AppName,
+  namespace: AppName.default('default'),
   /** Absolute path of the script, or for interpreter "none" the executable (resolved on PATH). */
   script: z.string().min(1),
   cwd: z.string().min(1),
@@ -20,7 +29,10 @@ export const AppConfigSchema = z.object({
   interpreter_args: z.array(z.string()).default([]),
   exec_mode: ExecModeSchema,
   /** A number >= 1, or "max" (resolved by the daemon to the usable CPU count). */
-  instances: z.union([z.number().int().min(1), z.literal('max')]),
+  instances: z.union([
+    z.number().int().min(1).max(MAX_INSTANCES, `expected at most ${MAX_INSTANCES} instances`),
+    z.literal('max'),
+  ]),
   /** Env defined by the process file for the chosen environment (env merged with env_<name>). */
   env: z.record(z.string(), z.string()).default({}),
   /** Name of the env_<name> overlay that was applied, if any. */
@@ -30,33 +42,33 @@ export const AppConfigSchema = z.object({
   instance_var: z.string().min(1).default('NODE_APP_INSTANCE'),
 
   autorestart: z.boolean().default(true),
-  max_restarts: z.number().int().min(0).default(16),
-  min_uptime: z.number().int().min(0).default(1000),
-  restart_delay: z.number().int().min(0).default(0),
+  max_restarts: count.default(16),
+  min_uptime: ms.default(1000),
+  restart_delay: ms.default(0),
   /** First delay of the exponential backoff in ms, 0 = off. */
-  exp_backoff_restart_delay: z.number().int().min(0).default(0),
+  exp_backoff_restart_delay: ms.default(0),
   /** Cap of the exponential backoff in ms. */
-  exp_backoff_max_delay: z.number().int().min(0).default(60_000),
+  exp_backoff_max_delay: ms.default(60_000),
   stop_exit_codes: z.array(z.number().int()).default([]),
-  kill_timeout: z.number().int().min(0).default(1600),
+  kill_timeout: ms.default(1600),
   kill_signal: SignalSchema.default('SIGINT'),
   shutdown_with_message: z.boolean().default(false),
   treekill: z.boolean().default(true),
 
   wait_ready: z.boolean().default(false),
-  listen_timeout: z.number().int().min(0).default(8000),
+  listen_timeout: ms.default(8000),
   /** A process whose event loop has not answered for this long (ms) is hung and replaced; 0 = off. */
-  hang_timeout: z.number().int().min(0).default(30_000),
+  hang_timeout: ms.default(30_000),
   /** How a cluster app's connections are spread over its workers (docs/cluster.md, "Balancing"). */
   balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).default('round-robin'),
   /** An HTTP probe of each process; failing `failures` in a row gets it replaced. Null = no probe. */
   health_check: z
     .object({
       path: z.string(),
-      port: z.number().int().nullable().default(null),
-      interval: z.number().int().min(1).default(5000),
-      timeout: z.number().int().min(1).default(2000),
-      failures: z.number().int().min(1).default(3),
+      port: z.number().int().min(1).max(65535).nullable().default(null),
+      interval: ms.min(1).default(5000),
+      timeout: ms.min(1).default(2000),
+      failures: count.min(1).default(3),
     })
     .nullable()
     .default(null),
@@ -77,10 +89,10 @@ export const AppConfigSchema = z.object({
   /** 'daily', 'hourly', a cron pattern or 'none'; null = the daemon's default. */
   log_rotate_interval: z.string().nullable().default(null),
 
-  max_memory_restart: z.number().int().min(0).nullable().default(null),
+  max_memory_restart: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().default(null),
   watch: z.union([z.boolean(), z.array(z.string())]).default(false),
   ignore_watch: z.array(z.string()).default([]),
-  watch_delay: z.number().int().min(0).default(0),
+  watch_delay: ms.default(0),
   cron_restart: z.string().nullable().default(null),
   autostart: z.boolean().default(true),
 

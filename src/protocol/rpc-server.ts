@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { ShoalError, toShoalError } from '../errors.js';
 import type { Channel, Handlers, RequestType } from './channel.js';
 import { LineTooLongError, readFrames, writeFrame } from './framing.js';
+import { MAX_NESTING, nestsDeeperThan } from './nesting.js';
 
 export interface RpcServerOptions<C extends Channel> {
   socketPath: string;
@@ -16,12 +17,51 @@ export interface RpcServerOptions<C extends Channel> {
   admit?: (type: RequestType<C>) => void;
   onConnection?: (socket: Socket) => void;
   onProblem?: (event: string, fields: Record<string, unknown>) => void;
+  /** Bounds for a socket many clients use (the daemon's): a runaway script must not exhaust descriptors. */
+  limits?: RpcLimits;
 }
+
+export interface RpcLimits {
+  /** Connections open at once; one more is answered SHOAL_ERR_BUSY and closed. */
+  maxConnections: number;
+  /** A connection with no request in flight and no traffic for this long is closed. */
+  idleTimeoutMs: number;
+  /** Requests one connection may have in flight; one more is answered SHOAL_ERR_BUSY. */
+  maxInFlight: number;
+}
+
+const inFlight = new WeakMap<Socket, number>();
 
 export function serveRpc<C extends Channel>(opts: RpcServerOptions<C>): Promise<Server> {
   const version = opts.channel.version;
+  let open = 0;
   const server = createServer((socket) => {
     socket.on('error', () => {});
+    open += 1;
+    socket.once('close', () => {
+      open -= 1;
+    });
+    const limits = opts.limits;
+    if (limits && open > limits.maxConnections) {
+      opts.onProblem?.('rpc.too_many_connections', { open, limit: limits.maxConnections });
+      writeFrame(socket, {
+        v: version,
+        id: -1,
+        ok: false,
+        error: busy(`${limits.maxConnections} connections are open already; retry when some have closed`),
+      });
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    if (limits) {
+      socket.setTimeout(limits.idleTimeoutMs);
+      socket.on('timeout', () => {
+        // A connection waiting for a long answer (a start that waits for readiness) is not idle.
+        if ((inFlight.get(socket) ?? 0) > 0) socket.setTimeout(limits.idleTimeoutMs);
+        else socket.destroy();
+      });
+    }
     opts.onConnection?.(socket);
     readFrames(
       socket,
@@ -63,6 +103,7 @@ async function answer<C extends Channel>(
   const version = opts.channel.version;
   const env = frame as { v?: unknown; id?: unknown; type?: unknown } | null;
   const id = typeof env?.id === 'number' && Number.isInteger(env.id) ? env.id : -1;
+  let counted = false;
   try {
     if (
       typeof env !== 'object' ||
@@ -84,6 +125,13 @@ async function answer<C extends Channel>(
       );
     }
     const type = env.type;
+    if (nestsDeeperThan(frame)) {
+      throw new ShoalError(
+        'SHOAL_ERR_PROTOCOL_INVALID',
+        `Invalid "${type}" request: nested more than ${MAX_NESTING} levels deep.`,
+        { type },
+      );
+    }
     if (!Object.hasOwn(opts.channel.requests, type)) {
       throw new ShoalError('SHOAL_ERR_PROTOCOL_INVALID', `Unknown request type "${type}".`, { type });
     }
@@ -98,6 +146,15 @@ async function answer<C extends Channel>(
       );
     }
     opts.admit?.(type as RequestType<C>);
+    const busyWith = inFlight.get(socket) ?? 0;
+    if (opts.limits && busyWith >= opts.limits.maxInFlight) {
+      throw new ShoalError(
+        'SHOAL_ERR_BUSY',
+        `${busyWith} requests on this connection are still being answered; wait for them first.`,
+      );
+    }
+    counted = true;
+    inFlight.set(socket, busyWith + 1);
     // The channel's types bind each handler to its request; here the type is only known at run time.
     const handler = opts.handlers[type as RequestType<C>] as (req: unknown, socket: Socket) => unknown;
     const result = await handler(parsed.data, socket);
@@ -108,5 +165,9 @@ async function answer<C extends Channel>(
       opts.onProblem?.('rpc.internal_error', { message: e.message, stack: (err as Error).stack });
     }
     writeFrame(socket, { v: version, id, ok: false, error: e.toJSON() });
+  } finally {
+    if (counted) inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1);
   }
 }
+
+const busy = (why: string) => new ShoalError('SHOAL_ERR_BUSY', `The server is busy: ${why}.`).toJSON();

@@ -1,7 +1,8 @@
 // Opening an app's log files, with a coded error that names the app and the key when one cannot be
 // opened (EACCES, a directory in the way): an app whose output would be lost does not start.
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { mkdirPrivateSync } from './log-open.js';
 import { ShoalError } from '../errors.js';
 import type { AppConfig } from '../protocol/app-config.js';
 import { type LogRotation, resolveRotation } from '../protocol/log-rotation.js';
@@ -31,7 +32,7 @@ export function checkLogFiles(app: AppConfig, home: string, instances: number): 
       const path = logPath(app, home, stream, i);
       if (path === null) continue;
       try {
-        mkdirSync(dirname(path), { recursive: true });
+        mkdirPrivateSync(dirname(path));
         closeSync(openSync(path, 'a', 0o600));
       } catch (err) {
         throw logFileError(app, stream, path, err);

@@ -1,7 +1,7 @@
 // Log files shared by the processes of one app: opened once per path, closed when the last user leaves.
 // The owner (the daemon for fork apps, a primary for its workers) reopens and empties them through here.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { mkdirPrivateSync } from './log-open.js';
 import type { LogRotation } from '../protocol/log-rotation.js';
 import { LogFile, type LogFileEvents } from './log-file.js';
 
@@ -15,7 +15,7 @@ export class LogFileRegistry {
     if (path === null) return null;
     let file = this.files.get(path);
     if (!file) {
-      mkdirSync(dirname(path), { recursive: true });
+      mkdirPrivateSync(dirname(path));
       file = new LogFile(path, rotation, this.events);
       this.files.set(path, file);
     } else file.configure(rotation);

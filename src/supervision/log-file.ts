@@ -3,7 +3,8 @@
 // disk is slow, sources are paused (their pipes fill, the app waits); when a write fails (disk full, I/O
 // error), lines are dropped and counted instead, so the app and the daemon's memory never grow, and
 // writing resumes by itself once a retry succeeds.
-import { closeSync, fstatSync, ftruncateSync, openSync, renameSync, write } from 'node:fs';
+import { openLogFileSync } from './log-open.js';
+import { closeSync, fstatSync, ftruncateSync, renameSync, write } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Cron } from 'croner';
 import type { LogRotation } from '../protocol/log-rotation.js';
@@ -51,7 +52,7 @@ export class LogFile {
     private readonly events: LogFileEvents,
   ) {
     this.path = path;
-    this.fd = openSync(path, 'a', 0o600);
+    this.fd = openLogFileSync(path);
     this.size = fstatSync(this.fd).size;
     this.boundary = this.size;
     this.schedule();
@@ -264,7 +265,7 @@ export class LogFile {
   }
 
   private openAgain(): void {
-    const fd = openSync(this.path, 'a', 0o600);
+    const fd = openLogFileSync(this.path);
     const old = this.fd;
     this.fd = fd;
     this.size = fstatSync(fd).size;

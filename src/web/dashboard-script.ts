@@ -47,12 +47,19 @@ export const DASHBOARD_SCRIPT = `
     return Math.floor(h / 24) + 'd ' + (h % 24) + 'h';
   }
 
+  // The token opens a session (an HttpOnly cookie) for the reads, and stays in the tab for the actions.
   $('#save-token').addEventListener('click', function () {
     var v = tokenInput.value.trim();
-    if (v) sessionStorage.setItem('shoal-token', v); else sessionStorage.removeItem('shoal-token');
     tokenInput.value = '';
-    showTokenState();
-    say(v ? 'Token saved for this tab.' : 'Token cleared.');
+    if (!v) { sessionStorage.removeItem('shoal-token'); showTokenState(); say('Token cleared.'); return; }
+    fetch('/api/session', { method: 'POST', headers: { 'authorization': 'Bearer ' + v } }).then(function (res) {
+      if (!res.ok) { say('That is not the token in SHOAL_HOME/web-token.', true); return; }
+      sessionStorage.setItem('shoal-token', v);
+      showTokenState();
+      say('Token saved for this tab.');
+      refresh();
+      followLogs($('#log-app').value);
+    }).catch(function (e) { say('Could not reach the daemon: ' + e.message, true); });
   });
   showTokenState();
 
@@ -261,9 +268,15 @@ export const DASHBOARD_SCRIPT = `
     if (inFlight) return;
     inFlight = true;
     fetch('/api/state', { cache: 'no-store' }).then(function (res) {
+      if (res.status === 401) {
+        var c = $('#conn'); c.className = 'down'; c.textContent = 'locked';
+        say('Enter the token from SHOAL_HOME/web-token to see processes and logs (shoal dashboard shows where it is).', true);
+        return null;
+      }
       if (!res.ok) throw new Error('HTTP ' + res.status);
       return res.json();
     }).then(function (state) {
+      if (!state) return;
       var c = $('#conn'); c.className = 'live'; c.textContent = state.processes.length + ' processes';
       render(state);
     }).catch(function () {

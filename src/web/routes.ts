@@ -1,6 +1,9 @@
-// What the dashboard server answers. Reads (GET) are open to anyone on loopback; every state change
-// (POST) needs the bearer token. Every request must name this loopback server (see loopback-guard.ts).
+// What the dashboard server answers. The page and /metrics (figures, no log text) are open to anyone on
+// loopback; the process list and the logs need the token or a session made with it (web-sessions.ts);
+// every state change needs the bearer token itself. Every request must name this loopback server
+// (see loopback-guard.ts).
 //   GET  /                            the dashboard page
+//   POST /api/session                 bearer token in, session cookie out (for the page's reads)
 //   GET  /api/state                   processes and apps, as `shoal ls` sees them
 //   GET  /api/logs?app=NAME           log lines as Server-Sent Events
 //   GET  /metrics                     Prometheus text format
@@ -14,6 +17,7 @@ import { DASHBOARD_PAGE } from './dashboard-page.js';
 import { checkLoopbackRequest } from './loopback-guard.js';
 import { streamLogs, type TailedFile } from './log-stream.js';
 import { CounterContinuity } from './counter-continuity.js';
+import { type Reader, WebSessions } from './web-sessions.js';
 import { type MetricsSource, PROMETHEUS_CONTENT_TYPE, renderMetrics } from './prometheus.js';
 
 /** What the web server needs from the daemon: the same operations the control socket offers. */
@@ -35,7 +39,9 @@ export interface RouteContext {
 
 const MAX_BODY = 4096;
 /** Log streams open at once; each polls its files, so a runaway page cannot multiply the cost. */
-const MAX_LOG_STREAMS = 16;
+const MAX_LOG_STREAMS = 32;
+/** Per reader (a session, or all bearer clients): one tab left open cannot take every stream. */
+const MAX_LOG_STREAMS_PER_READER = 8;
 const INITIAL_LOG_LINES = 100;
 
 const ScaleBody = z.object({ instances: z.union([z.number().int(), z.string().regex(/^([+-]?\d+|max)$/)]) });
@@ -55,6 +61,24 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
   let logStreams = 0;
   // App counters carried over process restarts, from one scrape to the next (counter-continuity.ts).
   const continuity = new CounterContinuity();
+  const streamsOf = new Map<string, number>();
+  const sessions = new WebSessions(ctx.token);
+  const mustRead = (req: IncomingMessage): Reader => {
+    const reader = sessions.reader(req.headers);
+    if (reader) return reader;
+    throw new ShoalError(
+      'SHOAL_ERR_WEB_UNAUTHORIZED',
+      'Reading processes and logs needs the dashboard token: enter it in the page, or send "Authorization: Bearer <token>" with the token from SHOAL_HOME/web-token.',
+    );
+  };
+  const mustAct = (req: IncomingMessage): void => {
+    if (!hasBearerToken(req.headers.authorization, ctx.token)) {
+      throw new ShoalError(
+        'SHOAL_ERR_WEB_UNAUTHORIZED',
+        'This action needs the dashboard token: send "Authorization: Bearer <token>" with the token from SHOAL_HOME/web-token (shoal dashboard shows where it is).',
+      );
+    }
+  };
   return (req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err));
   };
@@ -62,26 +86,48 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const verdict = checkLoopbackRequest(req.headers, ctx.hosts);
     if (!verdict.ok) throw new ShoalError('SHOAL_ERR_WEB_FORBIDDEN', `Refused: ${verdict.why}.`);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      throw new ShoalError(
+        'SHOAL_ERR_PROTOCOL_INVALID',
+        `Not a valid request URL: ${JSON.stringify(req.url)}.`,
+      );
+    }
     const path = url.pathname;
+    if (req.method === 'POST' && path === '/api/session') {
+      mustAct(req);
+      res.writeHead(204, { 'set-cookie': sessions.open(), 'cache-control': 'no-store' }).end();
+      return;
+    }
 
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (path === '/') return send(res, 200, 'text/html; charset=utf-8', DASHBOARD_PAGE);
-      if (path === '/api/state') return sendJson(res, 200, state(ctx.backend));
+      if (path === '/api/state') {
+        mustRead(req);
+        return sendJson(res, 200, state(ctx.backend));
+      }
       if (path === '/metrics')
         return send(res, 200, PROMETHEUS_CONTENT_TYPE, await renderMetrics(ctx.backend, continuity));
       if (path === '/api/logs') {
+        const reader = mustRead(req);
         const app = url.searchParams.get('app');
         if (!app) throw new ShoalError('SHOAL_ERR_CONFIG_INVALID', 'Name the app: /api/logs?app=NAME.');
         const files = ctx.backend.logFiles(app);
-        if (logStreams >= MAX_LOG_STREAMS) {
+        const mine = streamsOf.get(reader.key) ?? 0;
+        if (logStreams >= MAX_LOG_STREAMS || mine >= MAX_LOG_STREAMS_PER_READER) {
           res.writeHead(503, { 'retry-after': '5' }).end('too many log streams open');
           return;
         }
         logStreams += 1;
+        streamsOf.set(reader.key, mine + 1);
         const stop = streamLogs(res, files, INITIAL_LOG_LINES);
         res.once('close', () => {
           logStreams -= 1;
+          const left = (streamsOf.get(reader.key) ?? 1) - 1;
+          if (left > 0) streamsOf.set(reader.key, left);
+          else streamsOf.delete(reader.key);
           stop();
         });
         return;
@@ -91,13 +137,8 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
 
     const action = /^\/api\/apps\/([^/]+)\/([a-z]+)$/.exec(path);
     if (req.method === 'POST' && action) {
-      if (!hasBearerToken(req.headers.authorization, ctx.token)) {
-        throw new ShoalError(
-          'SHOAL_ERR_WEB_UNAUTHORIZED',
-          'This action needs the dashboard token: send "Authorization: Bearer <token>" with the token from SHOAL_HOME/web-token (shoal dashboard shows where it is).',
-        );
-      }
-      const target = decodeURIComponent(action[1]!);
+      mustAct(req);
+      const target = decodePathPart(action[1]!);
       const verb = action[2] as Action;
       if (!ACTIONS.includes(verb)) return notFound(res);
       const body = await readBody(req);
@@ -108,6 +149,18 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
       return;
     }
     notFound(res);
+  }
+}
+
+/** A %-escaped path segment; a malformed escape ("%zz", a cut UTF-8 sequence) is the client's error. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ShoalError(
+      'SHOAL_ERR_PROTOCOL_INVALID',
+      `The app in the URL is not validly %-escaped: ${JSON.stringify(part)}.`,
+    );
   }
 }
 

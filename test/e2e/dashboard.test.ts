@@ -1,5 +1,6 @@
 // The web dashboard in a real headless Chromium (Debian's chromium, driven by playwright-core): it lists
-// the app, its figures move, logs stream, the token unlocks actions, and nothing changes without it.
+// the app once the token is entered, its figures move, logs stream, actions work, and nothing is shown or
+// changed without the token.
 // A screenshot is written to test-artifacts/dashboard.png on every run, pass or fail.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -162,6 +163,20 @@ async function exercisePage(page: Page, url: string, token: string, home: ShoalH
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto(url);
 
+  // Locked until the token is entered: the page shows no process and says what to do.
+  await waitFor('the page to ask for the token', async () =>
+    /token/i.test((await page.textContent('#message')) ?? ''),
+  );
+  assert.equal(await page.textContent('#conn'), 'locked');
+  assert.equal(await page.locator('section.app').count(), 0, 'no process shown without the token');
+  await page.fill('#token', '0'.repeat(64));
+  await page.click('#save-token');
+  await waitFor('a wrong token to be refused', async () =>
+    /not the token/.test((await page.textContent('#message')) ?? ''),
+  );
+  await page.fill('#token', token);
+  await page.click('#save-token');
+
   await page.locator('section.app[data-app="dash-app"]').waitFor({ timeout: 20_000 });
   await waitFor(
     'online in the page',
@@ -186,13 +201,7 @@ async function exercisePage(page: Page, url: string, token: string, home: ShoalH
     },
   );
 
-  // Without a token the page refuses to send; with it, restart goes through.
-  await page.click('section.app[data-app="dash-app"] button[data-action="restart"]');
-  await waitFor('the page to ask for the token', async () =>
-    /token/i.test((await page.textContent('#message')) ?? ''),
-  );
-  await page.fill('#token', token);
-  await page.click('#save-token');
+  // With the token entered, restart goes through.
   await page.click('section.app[data-app="dash-app"] button[data-action="restart"]');
   await waitFor(
     'restarts 1 in the page',

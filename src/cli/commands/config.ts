@@ -1,7 +1,7 @@
 // `shoal config FILE`: load and validate a process file and print the normalized apps; starts nothing.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { redactEnv } from '../format/redact.js';
+import { redactConfig } from '../format/redact.js';
 import { printJson, warn } from '../output.js';
 import { run } from '../session.js';
 
@@ -12,7 +12,7 @@ export function registerConfigCommand(program: Command): void {
     .argument('<file>', 'ecosystem.config.js, .cjs, .mjs, .ts, .mts, .cts, .json, .yaml')
     .option('--env <name>', 'apply env_<name>')
     .option('--json', 'print JSON (the default)')
-    .option('--show-secrets', 'do not redact secret-looking env values')
+    .option('--show-secrets', 'do not redact secrets (env, args, URL credentials, auth.secret)')
     .action(async (file: string, flags: { env?: string; showSecrets?: boolean }) =>
       run(async () => {
         const { loadProcessFile } = await import('../../config/index.js');
@@ -21,9 +21,7 @@ export function registerConfigCommand(program: Command): void {
           cwd: process.cwd(),
         });
         for (const w of loaded.warnings) warn(w.message);
-        const apps = flags.showSecrets
-          ? loaded.apps
-          : loaded.apps.map((a) => ({ ...a, env: redactEnv(a.env) }));
+        const apps = flags.showSecrets ? loaded.apps : loaded.apps.map(redactConfig);
         printJson({ apps });
         return 0;
       }),

@@ -3,17 +3,17 @@ import type { Command } from 'commander';
 import type { ProcessDetail } from '../../protocol/process-info.js';
 import { ShoalError } from '../../errors.js';
 import { miniList, processTable, SORT_FIELDS, sortProcesses } from '../format/process-list.js';
-import { redactEnv } from '../format/redact.js';
+import { redactConfig } from '../format/redact.js';
 import { formatBytes, formatDuration } from '../format/units.js';
 import { printJson } from '../output.js';
 import { withClient } from '../session.js';
 
 function redacted(d: ProcessDetail): ProcessDetail {
-  return { ...d, config: { ...d.config, env: redactEnv(d.config.env) } };
+  return { ...d, config: redactConfig(d.config) };
 }
 
 function describeText(d: ProcessDetail): string {
-  const c = d.config;
+  const c = redactConfig(d.config);
   const rows: Array<[string, string]> = [
     ['id', String(d.id)],
     ['name', d.name],
@@ -70,7 +70,7 @@ function describeText(d: ProcessDetail): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  const env = redactEnv(c.env);
+  const env = c.env;
   if (Object.keys(env).length > 0) {
     lines.push('', 'env (from the process file):');
     for (const [k, v] of Object.entries(env)) lines.push(`  ${k}=${v}`);

@@ -1,6 +1,8 @@
 // `shoal resurrect` (and the boot-time resurrect of `shoal daemon --foreground --resurrect`): starts every
 // saved app whose name the daemon does not know yet, with its saved config, base env and instance count.
 // Apps saved as stopped are registered with autostart off: they run nothing until the user starts them.
+import { dirname } from 'node:path';
+import { assertHomeIsPrivate } from '../../home-safety.js';
 import type { Result } from '../../protocol/channel.js';
 import type { ControlChannel } from '../../protocol/control-channel.js';
 import type { AppConfig } from '../../protocol/app-config.js';
@@ -22,6 +24,8 @@ export async function resurrectApps(
   supervisor: Supervisor,
   paths: DumpPaths,
 ): Promise<Result<ControlChannel, 'resurrect'>> {
+  // The home was checked when the daemon started; check again before running what it holds.
+  assertHomeIsPrivate(dirname(paths.dumpFile));
   const loaded = await readDump(paths);
   const messages = [...loaded.notes];
   const names: string[] = [];
