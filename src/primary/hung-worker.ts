@@ -21,7 +21,8 @@ export async function replaceHungWorker(
     hung.pid,
   );
   const othersServe = [...pool.slots.values()].some((p) => p !== hung && p.status === 'online');
-  if (othersServe) hung.isolate();
+  // Out of the balancing at once (a cluster worker's primary stops handing it connections).
+  if (othersServe) hung.handle?.isolate?.();
   log('worker.hung', { app: pool.app.name, instance: hung.instance, pid: hung.pid, blocked_ms: blockedMs });
 
   const fresh = pool.create({ id: hung.id, instance: hung.instance });

@@ -98,11 +98,6 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Stops handing the process new work (a cluster worker leaves the balancing), while it still runs. */
-  isolate(): void {
-    this.child?.isolate?.();
-  }
-
   /**
    * Stops the process and its tree; resolves once it has exited and its output is written. `force`
    * kills at once, for a process that can no longer stop by itself (a hung one).

@@ -41,7 +41,7 @@ export class ClusterApp implements AppRunner {
   /** A primary this daemon found running but cannot work with; stopped when the app is deleted. */
   private unmanaged: UnmanagedPrimary | null = null;
   private destroyed = false;
-  /** Restart counts at the last `shoal reset`, by process id: the primary keeps counting, ls shows the difference. */
+  /** Restart counts at the last `shoal reset`, by id: the primary keeps counting, ls shows the rest. */
   private readonly restartsAtReset = new Map<number, number>();
 
   /** `slots` and `workers` restore an app a previous daemon ran (same ids, restart counts, last exits). */
@@ -113,9 +113,8 @@ export class ClusterApp implements AppRunner {
 
   async replace(id: number, reason: string): Promise<void> {
     if (!this.primary?.connected) return;
-    this.workers = (
-      await this.primary.request('replace', { process_id: id, reason }, this.timeout())
-    ).workers;
+    const res = await this.primary.request('replace', { process_id: id, reason }, this.timeout());
+    this.workers = res.workers;
   }
 
   async scale(instances: number): Promise<string[]> {
@@ -273,11 +272,8 @@ export class ClusterApp implements AppRunner {
     this.workers = after.workers;
     this.ctx.onChange();
     if (decision.action !== 'restart') {
-      log('cluster.primary_not_restarted', {
-        app: this.name,
-        decision: decision.action,
-        reason: decision.reason,
-      });
+      const fields = { app: this.name, decision: decision.action, reason: decision.reason };
+      log('cluster.primary_not_restarted', fields);
       return;
     }
     this.history = decision.history;
@@ -298,7 +294,7 @@ export class ClusterApp implements AppRunner {
   }
 
   private clearRestartTimer(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    clearTimeout(this.restartTimer ?? undefined);
     this.restartTimer = null;
   }
 }
