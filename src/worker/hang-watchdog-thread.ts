@@ -15,35 +15,47 @@ interface WatchdogData {
 
 const { beat: buffer, timeoutMs, reportPath } = workerData as WatchdogData;
 const beat = new BigInt64Array(buffer);
-const session = new Session();
-session.connectToMainThread();
 
-function post(method: string, params: object = {}): Promise<unknown> {
+function post(session: Session, method: string, params: object = {}): Promise<unknown> {
   return new Promise((resolve, reject) =>
     session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
   );
 }
 
+/**
+ * Connected only for the report (connecting works while the loop is blocked): a session left connected
+ * would make Node print "Waiting for the debugger to disconnect..." into the app's output at every exit.
+ */
 async function writeReport(): Promise<void> {
+  const session = new Session();
+  session.connectToMainThread();
+  try {
+    await reportFrom(session);
+  } finally {
+    session.disconnect();
+  }
+}
+
+async function reportFrom(session: Session): Promise<void> {
   // The report lists the environment, secrets included: the file is made private before Node fills it.
   closeSync(openSync(reportPath, 'w', 0o600));
   const paused = new Promise<string | undefined>((resolve) =>
     session.once('Debugger.paused', (event) => resolve(event.params.callFrames[0]?.callFrameId)),
   );
-  await post('Debugger.enable');
-  await post('Debugger.pause');
+  await post(session, 'Debugger.enable');
+  await post(session, 'Debugger.pause');
   const frame = await paused;
   try {
     if (frame !== undefined) {
-      await post('Debugger.evaluateOnCallFrame', {
+      await post(session, 'Debugger.evaluateOnCallFrame', {
         callFrameId: frame,
         expression: `process.report.writeReport(${JSON.stringify(reportPath)})`,
         silent: true,
       });
     }
   } finally {
-    await post('Debugger.resume');
-    await post('Debugger.disable');
+    await post(session, 'Debugger.resume');
+    await post(session, 'Debugger.disable');
   }
 }
 

@@ -119,7 +119,7 @@ describe('logs on a full disk', () => {
     assert.equal(res.code, 1, res.stdout + res.stderr);
     assert.match(
       res.stderr,
-      /nolog: cannot open the log file .*blocked \(error_file\).*\[SHOAL_ERR_LOG_FILE\]/,
+      /App "nolog": error_file \S*blocked cannot be used: EISDIR.*\[SHOAL_ERR_LOG_FILE\]/,
     );
     assert.deepEqual(await home.list(), []);
     if (process.getuid?.() !== 0) {
