@@ -74,6 +74,7 @@ const SAMPLES: Record<string, { argv: string[]; value: unknown; sameAsDefault?: 
   wait_ready: { argv: ['--wait-ready'], value: true },
   listen_timeout: { argv: ['--listen-timeout', '3s'], value: 3000 },
   hang_timeout: { argv: ['--hang-timeout', '5s'], value: 5000 },
+  log_type: { argv: ['--log-type', 'json'], value: 'json' },
   balancer: { argv: ['--balancer', 'least-connections'], value: 'least-connections' },
   shutdown_with_message: { argv: ['--shutdown-with-message'], value: true },
   treekill: { argv: ['--no-treekill'], value: false },
@@ -98,7 +99,7 @@ describe('the start flag table', () => {
     }
     assert.deepEqual(
       rows.filter(([, r]) => r.cliOnly).map(([k]) => k),
-      ['env_name', 'only', 'log_file', 'log_type', 'force', 'update_env', 'json', 'wait', 'hints'],
+      ['env_name', 'only', 'log_file', 'force', 'update_env', 'json', 'wait', 'hints'],
     );
   });
 

@@ -129,8 +129,6 @@ export function registerProcessCommands(program: Command): void {
       const what = startTarget(given);
       if (flags.log !== undefined)
         warn('-l/--log: Shoal writes out_file and error_file (-o, -e); there is no combined log file');
-      if (flags.logType !== undefined)
-        warn('--log-type: Shoal writes log lines as the app prints them (use --time for timestamps)');
       const target = what.kind === 'script' ? what.target : null;
       // Load the validator while the daemon starts (a separate process): a cold start waits for both,
       // not one after the other.

@@ -108,8 +108,7 @@ export const START_FLAGS: Readonly<Record<string, StartFlag>> = {
   },
   log_type: {
     flags: '--log-type <type>',
-    help: "PM2's JSON log lines: not written (a warning says so)",
-    cliOnly: true,
+    help: 'log line format: raw (default) or json (one object per line)',
   },
   cron_restart: {
     flags: '-c, --cron <pattern>',
