@@ -188,6 +188,11 @@ describe('real npm servers', () => {
     const load = startLoad({ port, clients: 4, keepAlive: true, maxDurationMs: 60_000 });
     t.after(() => load.stop());
     await load.waitForResponses(50);
+    // The workers serving when the reload begins are the ones that must still serve after it.
+    const serving = await waitFor('both workers online', async () => {
+      const l = await home.list();
+      return l.length === 2 && l.every((p) => p.status === 'online') ? l : null;
+    });
     const reload = await home.run(['reload', 'srv']);
     assert.equal(reload.code, 1, reload.stdout);
     assert.match(reload.stderr, /SHOAL_ERR_RELOAD_FAILED/);
@@ -204,7 +209,7 @@ describe('real npm servers', () => {
     });
     assert.deepEqual(
       after.map((p) => p.pid),
-      list.map((p) => p.pid),
+      serving.map((p) => p.pid),
       'the old workers are the ones serving',
     );
     await stopCleanly(home);
