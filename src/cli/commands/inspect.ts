@@ -157,7 +157,8 @@ export function registerInspectCommands(program: Command): void {
 
   program
     .command('jlist')
-    .description('the process list as JSON (PM2 name for ls --json)')
+    .alias('prettylist')
+    .description('the process list as JSON (PM2 names for ls --json)')
     .option('--json', 'print as JSON (the default)')
     .action(async () =>
       withClient(async (client) => {

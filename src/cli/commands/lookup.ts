@@ -39,17 +39,6 @@ export function registerLookupCommands(program: Command): void {
     );
 
   program
-    .command('prettylist')
-    .description('the process list as indented JSON (PM2 name; the same as ls --json)')
-    .option('--json', 'print as JSON (the default)')
-    .action(async () =>
-      withClient(async (client) => {
-        printJson((await client.request('list', {})).processes);
-        return 0;
-      }),
-    );
-
-  program
     .command('reset')
     .description('set the restart counts of an app, a process id, a namespace or all back to 0')
     .argument('<target>', 'name, id, namespace or "all"')
