@@ -2,22 +2,9 @@
 // backoff) because each run served, and the app serves again soon after the kills stop. A process that
 // cannot start at all still ends errored.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { describe, it } from '../helpers/node-test.js';
-import { createHome, fixture, freePort, type ShoalHome, waitFor } from '../helpers/shoal.js';
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+import { childrenOf, createHome, fixture, freePort, type ShoalHome, waitFor } from '../helpers/shoal.js';
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {

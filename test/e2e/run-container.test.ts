@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { describe, it } from '../helpers/node-test.js';
-import { BIN, createHome, fixture, freePort, type ShoalHome, waitFor } from '../helpers/shoal.js';
+import { BIN, childrenOf, createHome, fixture, freePort, type ShoalHome, waitFor } from '../helpers/shoal.js';
 
 // A new PID namespace needs root (or user namespaces); without it there is nothing to test here.
 const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { encoding: 'utf8' });
@@ -21,18 +21,6 @@ interface Running {
   exited: Promise<number | null>;
   /** The host pid of the namespace's PID 1 (the `shoal run` process); null when not in a namespace. */
   pid1: () => Promise<number>;
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
 }
 
 /** Starts `shoal run args` (as PID 1 of a new PID namespace when `namespace`), killed when the test ends. */
