@@ -1,6 +1,7 @@
 // Shoal's own connection distribution in the primary, for balancer "ip-hash" and "least-connections"
-// (the worker's half is worker/own-balancing.ts). The primary holds each listening socket, accepts
-// connections paused, picks a worker and hands it the raw handle over IPC; it keeps its own copy until
+// (the worker's half is worker/own-balancing.ts). The primary holds each listening socket, takes each
+// accepted connection as the raw TCP handle (no net.Socket: as node:cluster's RoundRobinHandle does, it
+// never reads from it), picks a worker and hands it the handle over IPC; it keeps its own copy until
 // the worker confirms, so a connection handed to a worker that dies (or has just closed its server)
 // before taking it goes to another worker, or is closed at once: never left open with nobody on it.
 import net from 'node:net';
@@ -29,15 +30,24 @@ interface Member {
   /** Order of registration: for one instance, the newest worker (a reload's replacement) wins. */
   seq: number;
 }
+/** An accepted connection as libuv hands it over: node:net's TCP wrap before any net.Socket exists. */
+interface RawConnection {
+  getpeername(out: { address?: string }): number;
+  close(): void;
+}
+/** The listening TCP wrap of a net.Server: node:net reads `onconnection` from it for every accept. */
+interface ListeningHandle {
+  onconnection: (err: number, conn?: RawConnection) => void;
+}
 interface Listener {
   server: net.Server;
   bound: Promise<ListenAck>;
   members: Member[];
-  waiting: Array<{ socket: net.Socket; tries: number; timer: NodeJS.Timeout }>;
+  waiting: Array<{ conn: RawConnection; tries: number; timer: NodeJS.Timeout }>;
   idleTimer: NodeJS.Timeout | null;
 }
 interface Held {
-  socket: net.Socket;
+  conn: RawConnection;
   pid: number;
   key: string;
   tries: number;
@@ -83,7 +93,7 @@ export class ConnectionBalancer {
     for (const [id, h] of this.held) {
       if (h.pid !== pid) continue;
       this.held.delete(id);
-      this.distribute(h.key, h.socket, h.tries + 1);
+      this.distribute(h.key, h.conn, h.tries + 1);
     }
     this.open.delete(pid);
   }
@@ -91,7 +101,7 @@ export class ConnectionBalancer {
   close(): void {
     for (const l of this.listeners.values()) this.shut(l);
     this.listeners.clear();
-    for (const h of this.held.values()) h.socket.destroy();
+    for (const h of this.held.values()) h.conn.close();
     this.held.clear();
   }
 
@@ -110,22 +120,27 @@ export class ConnectionBalancer {
       l.idleTimer = null;
       for (const w of l.waiting.splice(0)) {
         clearTimeout(w.timer);
-        this.distribute(req.key, w.socket, w.tries);
+        this.distribute(req.key, w.conn, w.tries);
       }
     }
     proc.handle?.send?.(ack);
   }
 
   private openListener(req: ListenRequest): Listener {
-    const server = net.createServer({ pauseOnConnect: true }, (socket) =>
-      this.distribute(req.key, socket, 0),
-    );
+    const server = net.createServer();
     const bound = new Promise<ListenAck>((resolve) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         this.listeners.delete(req.key);
         resolve(balancerMessage.listenAck(req.key, errnoOf(err.code)));
       });
       server.listen({ host: req.host ?? undefined, port: req.port, backlog: req.backlog }, () => {
+        // Accepts go straight to the distribution, bypassing node:net's own (which would build a
+        // net.Socket per connection only for us to take its handle). Set before the first accept can
+        // run: node:net emits 'listening' before returning to the event loop.
+        const handle = (server as unknown as { _handle: ListeningHandle })._handle;
+        handle.onconnection = (err, conn) => {
+          if (err === 0 && conn) this.distribute(req.key, conn, 0);
+        };
         const a = server.address() as net.AddressInfo;
         log('balancer.listening', { key: req.key, port: a.port, kind: this.kind });
         resolve(balancerMessage.listenAck(req.key, 0, a));
@@ -163,37 +178,36 @@ export class ConnectionBalancer {
     if (l.idleTimer) clearTimeout(l.idleTimer);
     for (const w of l.waiting.splice(0)) {
       clearTimeout(w.timer);
-      w.socket.destroy();
+      w.conn.close();
     }
     l.server.close();
   }
 
-  private distribute(key: string, socket: net.Socket, tries: number): void {
+  private distribute(key: string, conn: RawConnection, tries: number): void {
     const l = this.listeners.get(key);
-    if (!l || tries >= MAX_TRIES || socket.destroyed) {
-      socket.destroy();
+    if (!l || tries >= MAX_TRIES) {
+      conn.close();
       return;
     }
-    const target = this.pick(l, socket.remoteAddress ?? '');
+    const target = this.pick(l, conn);
     if (!target) {
       const timer = setTimeout(() => {
-        l.waiting = l.waiting.filter((w) => w.socket !== socket);
-        socket.destroy();
+        l.waiting = l.waiting.filter((w) => w.conn !== conn);
+        conn.close();
       }, NO_WORKER_GRACE_MS);
       timer.unref();
-      l.waiting.push({ socket, tries, timer });
+      l.waiting.push({ conn, tries, timer });
       return;
     }
     const id = this.nextId++;
-    this.held.set(id, { socket, pid: target.pid, key, tries });
+    this.held.set(id, { conn, pid: target.pid, key, tries });
     this.open.set(target.pid, (this.open.get(target.pid) ?? 0) + 1);
-    const raw = (socket as unknown as { _handle: object })._handle;
     const child = target.proc.handle;
     if (!child?.sendSocket) {
       this.failed(id);
       return;
     }
-    child.sendSocket(balancerMessage.conn(key, id), raw, (err) => {
+    child.sendSocket(balancerMessage.conn(key, id), conn, (err) => {
       if (err) this.failed(id);
     });
   }
@@ -203,7 +217,7 @@ export class ConnectionBalancer {
     if (!h) return;
     this.held.delete(id);
     this.open.set(h.pid, Math.max(0, (this.open.get(h.pid) ?? 1) - 1));
-    this.distribute(h.key, h.socket, h.tries + 1);
+    this.distribute(h.key, h.conn, h.tries + 1);
   }
 
   private report(proc: ManagedProcess, r: ConnsReport): void {
@@ -212,14 +226,14 @@ export class ConnectionBalancer {
       if (!h) continue;
       this.held.delete(id);
       // The worker has its own descriptor now; closing ours does not touch the connection.
-      h.socket.destroy();
+      h.conn.close();
     }
     for (const id of r.refused) this.failed(id);
     const pid = proc.pid;
     if (pid !== null && r.closed > 0) this.open.set(pid, Math.max(0, (this.open.get(pid) ?? 0) - r.closed));
   }
 
-  private pick(l: Listener, clientAddress: string): Member | null {
+  private pick(l: Listener, conn: RawConnection): Member | null {
     const live = l.members.filter((m) => m.proc.pid === m.pid);
     if (live.length === 0) return null;
     if (this.kind === 'least-connections') {
@@ -236,7 +250,9 @@ export class ConnectionBalancer {
     const instances = [...new Set([...this.pool.slots.values()].map((p) => p.instance))].sort(
       (a, b) => a - b,
     );
-    const h = hashOf(clientAddress);
+    const peer: { address?: string } = {};
+    conn.getpeername(peer);
+    const h = hashOf(peer.address ?? '');
     for (let k = 0; k < instances.length; k++) {
       const instance = instances[(h + k) % instances.length];
       const newest = live.filter((m) => m.proc.instance === instance).sort((a, b) => b.seq - a.seq)[0];
