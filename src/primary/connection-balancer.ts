@@ -221,15 +221,16 @@ export class ConnectionBalancer {
   }
 
   private report(proc: ManagedProcess, r: ConnsReport): void {
+    const pid = proc.pid;
+    // A worker speaks only for the connections handed to it.
     for (const id of r.taken) {
       const h = this.held.get(id);
-      if (!h) continue;
+      if (!h || h.pid !== pid) continue;
       this.held.delete(id);
       // The worker has its own descriptor now; closing ours does not touch the connection.
       h.conn.close();
     }
-    for (const id of r.refused) this.failed(id);
-    const pid = proc.pid;
+    for (const id of r.refused) if (this.held.get(id)?.pid === pid) this.failed(id);
     if (pid !== null && r.closed > 0) this.open.set(pid, Math.max(0, (this.open.get(pid) ?? 0) - r.closed));
   }
 

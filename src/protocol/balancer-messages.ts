@@ -84,8 +84,13 @@ function typed<T>(type: string) {
 export const isListenRequest = typed<ListenRequest>(B.listen);
 export const isListenAck = typed<ListenAck>(B.listenAck);
 export const isUnlisten = typed<{ type: typeof B.unlisten; key: string }>(B.unlisten);
-export const isConnMessage = typed<ConnMessage>(B.conn);
-export const isConnsReport = typed<ConnsReport>(B.conns);
+const isConnType = typed<ConnMessage>(B.conn);
+const isConnsType = typed<ConnsReport>(B.conns);
+// The two messages of every connection: checked field by field, with nothing that allocates.
+export const isConnMessage = (m: unknown): m is ConnMessage =>
+  isConnType(m) && typeof m.key === 'string' && Number.isInteger(m.id);
+export const isConnsReport = (m: unknown): m is ConnsReport =>
+  isConnsType(m) && Array.isArray(m.taken) && Array.isArray(m.refused) && Number.isInteger(m.closed);
 
 /** Balancers whose connections go through the primary's own distribution. */
 export const OWN_DISTRIBUTION = new Set(['ip-hash', 'least-connections']);
