@@ -191,4 +191,28 @@ describe('store client over IPC', () => {
     );
     assert.deepEqual(await c.exited, [0, null]);
   });
+
+  it('fails each call of a batch with the error of a host that refuses the batch as a whole', async (t) => {
+    // A host from before batches answers anything that is not a single request with an error naming
+    // the message's id, which for a batch is the batch's own id.
+    const oldHost = {
+      handle(peer: { send(m: unknown): void }, m: unknown) {
+        const msg = m as { type?: string; id?: number };
+        if (!msg?.type?.startsWith('shoal:store:')) return false;
+        peer.send({
+          type: 'shoal:store:res',
+          v: 1,
+          id: msg.id ?? null,
+          ok: false,
+          error: { code: 'SHOAL_ERR_PROTOCOL_INVALID', message: `accepts requests only, got "${msg.type}"` },
+        });
+        return true;
+      },
+      removePeer() {},
+    } as unknown as StoreHost;
+    const c = startClient(t, oldHost, ['timeout'], { SHOAL_STORE_TIMEOUT_MS: '60000' });
+    const out = (await c.next()) as { code: string; elapsed: number };
+    assert.equal(out.code, 'SHOAL_ERR_PROTOCOL_INVALID');
+    assert.ok(out.elapsed < 10_000, 'failed at once, not on the 60 s timeout');
+  });
 });
