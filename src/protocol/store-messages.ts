@@ -15,20 +15,19 @@ const Head = {
   id: z.number().int().nonnegative(),
 };
 
-export const StoreRequestSchema = z.discriminatedUnion('op', [
-  z.object({ ...Head, op: z.literal('get'), key: Key }),
-  z.object({ ...Head, op: z.literal('set'), key: Key, value: Json, ttl: Ttl.optional() }),
-  z.object({ ...Head, op: z.literal('del'), key: Key }),
-  z.object({
-    ...Head,
+/** Each operation's own fields, shared by a single request and by a call inside a batch. */
+const OPS = {
+  get: { op: z.literal('get'), key: Key },
+  set: { op: z.literal('set'), key: Key, value: Json, ttl: Ttl.optional() },
+  del: { op: z.literal('del'), key: Key },
+  incr: {
     op: z.literal('incr'),
     key: Key,
     by: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
     /** Applied only when the increment creates the key: a fixed window for rate limits. */
     ttl: Ttl.optional(),
-  }),
-  z.object({
-    ...Head,
+  },
+  cas: {
     op: z.literal('cas'),
     key: Key,
     /** null: the key must be absent. */
@@ -36,12 +35,43 @@ export const StoreRequestSchema = z.discriminatedUnion('op', [
     /** null: delete the key. */
     next: Json.nullable(),
     ttl: Ttl.optional(),
-  }),
-  z.object({ ...Head, op: z.literal('expire'), key: Key, ttl: Ttl }),
-  z.object({ ...Head, op: z.literal('keys'), prefix: z.string().max(STORE_LIMITS.keyLength) }),
-  z.object({ ...Head, op: z.literal('publish'), channel: Key, message: Json }),
-  z.object({ ...Head, op: z.literal('subscribe'), channel: Key }),
-  z.object({ ...Head, op: z.literal('unsubscribe'), channel: Key }),
+  },
+  expire: { op: z.literal('expire'), key: Key, ttl: Ttl },
+  keys: { op: z.literal('keys'), prefix: z.string().max(STORE_LIMITS.keyLength) },
+  publish: { op: z.literal('publish'), channel: Key, message: Json },
+  subscribe: { op: z.literal('subscribe'), channel: Key },
+  unsubscribe: { op: z.literal('unsubscribe'), channel: Key },
+} as const;
+
+export const StoreRequestSchema = z.discriminatedUnion('op', [
+  z.object({ ...Head, ...OPS.get }),
+  z.object({ ...Head, ...OPS.set }),
+  z.object({ ...Head, ...OPS.del }),
+  z.object({ ...Head, ...OPS.incr }),
+  z.object({ ...Head, ...OPS.cas }),
+  z.object({ ...Head, ...OPS.expire }),
+  z.object({ ...Head, ...OPS.keys }),
+  z.object({ ...Head, ...OPS.publish }),
+  z.object({ ...Head, ...OPS.subscribe }),
+  z.object({ ...Head, ...OPS.unsubscribe }),
+]);
+
+/**
+ * One call inside a batch (see StoreBatch): the operation's fields and its own id, no envelope. Each call
+ * is checked on its own, so one malformed call fails alone and the rest of its batch is applied.
+ */
+const CallId = { id: z.number().int().nonnegative() };
+export const StoreBatchCallSchema = z.discriminatedUnion('op', [
+  z.object({ ...CallId, ...OPS.get }),
+  z.object({ ...CallId, ...OPS.set }),
+  z.object({ ...CallId, ...OPS.del }),
+  z.object({ ...CallId, ...OPS.incr }),
+  z.object({ ...CallId, ...OPS.cas }),
+  z.object({ ...CallId, ...OPS.expire }),
+  z.object({ ...CallId, ...OPS.keys }),
+  z.object({ ...CallId, ...OPS.publish }),
+  z.object({ ...CallId, ...OPS.subscribe }),
+  z.object({ ...CallId, ...OPS.unsubscribe }),
 ]);
 export type StoreRequest = z.infer<typeof StoreRequestSchema>;
 export type StoreOp = StoreRequest['op'];
@@ -86,6 +116,34 @@ export type StoreResponse =
       ok: false;
       error: { code: string; message: string };
     };
+
+/**
+ * App process -> host: the calls one process issued in one turn of its event loop, in the order it issued
+ * them; the host applies them in that order and answers with one StoreBatchResponse. `id` names the batch
+ * itself: a host that cannot take the batch as a whole (wrong version, shutting down, or an older host
+ * that knows single requests only) answers with one StoreResponse carrying that id, and the client fails
+ * every call of the batch with its error.
+ */
+export interface StoreBatch {
+  type: 'shoal:store:batch';
+  v: typeof STORE_PROTOCOL_VERSION;
+  id: number;
+  calls: Array<StoreCall & { id: number }>;
+}
+
+/** One call's answer inside a batch answer: a StoreResponse without its envelope. */
+export type StoreBatchResult =
+  | { id: number; ok: true; value: Extract<StoreResponse, { ok: true }>['value'] }
+  | { id: number; ok: false; error: { code: string; message: string } };
+
+/** Host -> app process: the answers to one batch, in the order of its calls. */
+export interface StoreBatchResponse {
+  type: 'shoal:store:batch-res';
+  v: typeof STORE_PROTOCOL_VERSION;
+  /** The batch's id. */
+  id: number;
+  results: StoreBatchResult[];
+}
 
 /** Host -> subscribed app process: a message published on a channel it subscribed to. */
 export interface StorePublication {

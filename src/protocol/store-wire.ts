@@ -1,7 +1,12 @@
 // The store protocol's constants and the checks app processes run on what the host sends them, without
 // the schema library: every app imports the runtime, and loading zod there would slow every start.
 // The host validates requests with the zod schemas in store-messages.ts.
-import type { StorePublication, StoreResponse } from './store-messages.js';
+import type {
+  StoreBatchResponse,
+  StoreBatchResult,
+  StorePublication,
+  StoreResponse,
+} from './store-messages.js';
 
 export const STORE_PROTOCOL_VERSION = 1;
 
@@ -12,6 +17,8 @@ export const STORE_LIMITS = {
   valueBytes: 1024 * 1024,
   /** One year: longer makes no sense for shared state. */
   ttlMs: 365 * 24 * 3600 * 1000,
+  /** Calls per batch message: a client flushes a full batch at once, a host refuses a larger one. */
+  batchCalls: 1000,
 } as const;
 
 type Loose = Record<string, unknown>;
@@ -38,19 +45,48 @@ export function readStoreResponse(message: unknown): StoreResponse | null {
   if (typeof m !== 'object' || m === null || m.type !== 'shoal:store:res' || m.v !== STORE_PROTOCOL_VERSION) {
     return null;
   }
-  if (m.id !== null && !(typeof m.id === 'number' && Number.isInteger(m.id) && m.id >= 0)) return null;
-  if (m.ok === true) return isValue(m.value) ? (m as unknown as StoreResponse) : null;
-  const e = m.error as Loose | null | undefined;
+  if (m.id !== null && !isId(m.id)) return null;
+  return isOutcome(m) ? (m as unknown as StoreResponse) : null;
+}
+
+/**
+ * The host's answer to a batch; null when the envelope is not well formed. A result that is not well formed
+ * is left out: its call then fails on its own timeout, the others are still answered.
+ */
+export function readStoreBatchResponse(message: unknown): StoreBatchResponse | null {
+  const m = message as Loose | null;
   if (
+    typeof m !== 'object' ||
+    m === null ||
+    m.type !== 'shoal:store:batch-res' ||
+    m.v !== STORE_PROTOCOL_VERSION ||
+    !isId(m.id) ||
+    !Array.isArray(m.results)
+  ) {
+    return null;
+  }
+  const results = (m.results as unknown[]).filter(
+    (r): r is StoreBatchResult =>
+      typeof r === 'object' && r !== null && isId((r as Loose).id) && isOutcome(r as Loose),
+  );
+  return { type: 'shoal:store:batch-res', v: STORE_PROTOCOL_VERSION, id: m.id, results };
+}
+
+function isId(id: unknown): id is number {
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0;
+}
+
+/** ok with a value of the right kind, or a coded error. */
+function isOutcome(m: Loose): boolean {
+  if (m.ok === true) return isValue(m.value);
+  const e = m.error as Loose | null | undefined;
+  return (
     m.ok === false &&
     typeof e === 'object' &&
     e !== null &&
     typeof e.code === 'string' &&
     typeof e.message === 'string'
-  ) {
-    return m as unknown as StoreResponse;
-  }
-  return null;
+  );
 }
 
 export function readStorePublication(message: unknown): StorePublication | null {

@@ -1,14 +1,29 @@
 // The worker side of the embedded store: requests go to the store host in the supervisor (cluster
 // primary or daemon) over the process's IPC channel, answers come back by request id. Every call is raced
 // against a timeout and the channel's disconnect, so a dead host fails calls instead of hanging them.
+// Calls issued in one turn of the event loop leave as one batch message (flushed from setImmediate, so
+// every call made by the turn's callbacks and their promise chains joins it): the IPC round trip, not
+// the host's work, is what a call costs, and a batch pays it once for many calls.
 import { ShoalError } from '../errors.js';
-import type { StoreCall, StoreResults } from '../protocol/store-messages.js';
-import { readStorePublication, readStoreResponse, STORE_PROTOCOL_VERSION } from '../protocol/store-wire.js';
+import type { StoreBatch, StoreCall, StoreResults } from '../protocol/store-messages.js';
+import {
+  readStoreBatchResponse,
+  readStorePublication,
+  readStoreResponse,
+  STORE_LIMITS,
+  STORE_PROTOCOL_VERSION,
+} from '../protocol/store-wire.js';
 import { ChannelHandlers, type StoreBackend } from './store-backend.js';
 
 interface Pending {
+  op: StoreCall['op'];
   resolve(value: unknown): void;
   reject(err: Error): void;
+}
+
+/** A batch on its way: its calls and the one timer that fails whichever of them is still unanswered. */
+interface InFlight {
+  ids: number[];
   timer: NodeJS.Timeout;
 }
 
@@ -16,6 +31,11 @@ export class IpcBackend implements StoreBackend {
   readonly kind = 'embedded' as const;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Calls waiting for this turn's flush, in the order they were made. */
+  private queue: StoreBatch['calls'] = [];
+  private flushScheduled = false;
+  /** Batch id -> its calls' ids, until the host answers: a refusal of the whole batch names the batch. */
+  private readonly batches = new Map<number, InFlight>();
   private readonly handlers = new ChannelHandlers();
   private listening = false;
 
@@ -83,48 +103,108 @@ export class IpcBackend implements StoreBackend {
         ),
       );
     }
-    const id = this.nextId;
-    this.nextId = this.nextId >= Number.MAX_SAFE_INTEGER ? 1 : this.nextId + 1;
+    const id = this.takeId();
     return new Promise<StoreResults[Op]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settle(id)?.reject(
-          unavailable(
-            `The store host did not answer ${call.op} within ${this.timeoutMs} ms (SHOAL_STORE_TIMEOUT_MS): it is overloaded, or this Shoal version does not host the embedded store for this app.`,
-          ),
-        );
-      }, this.timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { op: call.op, resolve: resolve as (v: unknown) => void, reject });
       this.listen();
-      process.send?.(
-        { type: 'shoal:store:req', v: STORE_PROTOCOL_VERSION, id, ...call },
-        undefined,
-        {},
-        (err: Error | null) => {
-          if (err) this.settle(id)?.reject(unavailable(`Cannot reach the store host: ${err.message}`));
-        },
-      );
+      this.queue.push({ ...call, id } as StoreBatch['calls'][number]);
+      if (this.queue.length >= STORE_LIMITS.batchCalls) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
     });
   }
+
+  private takeId(): number {
+    const id = this.nextId;
+    this.nextId = this.nextId >= Number.MAX_SAFE_INTEGER ? 1 : this.nextId + 1;
+    return id;
+  }
+
+  /** Sends the queued calls as one batch; a failed send fails each of them. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const calls = this.queue;
+    if (calls.length === 0) return;
+    this.queue = [];
+    const ids = calls.map((c) => c.id);
+    if (typeof process.send !== 'function' || !process.connected) {
+      for (const id of ids) this.settle(id)?.reject(unavailable('The IPC channel to the store host closed.'));
+      return;
+    }
+    const batchId = this.takeId();
+    // One timer per batch, not per call: its calls left together, so they share one deadline.
+    const timer = setTimeout(() => {
+      this.batches.delete(batchId);
+      for (const id of ids) {
+        const p = this.settle(id);
+        p?.reject(
+          unavailable(
+            `The store host did not answer ${p.op} within ${this.timeoutMs} ms (SHOAL_STORE_TIMEOUT_MS): it is overloaded, or this Shoal version does not host the embedded store for this app.`,
+          ),
+        );
+      }
+    }, this.timeoutMs);
+    this.batches.set(batchId, { ids, timer });
+    const batch: StoreBatch = { type: 'shoal:store:batch', v: STORE_PROTOCOL_VERSION, id: batchId, calls };
+    process.send(batch, undefined, {}, (err: Error | null) => {
+      if (!err) return;
+      this.endBatch(batchId);
+      for (const id of ids)
+        this.settle(id)?.reject(unavailable(`Cannot reach the store host: ${err.message}`));
+    });
+  };
 
   /** Takes a request out of the pending table; undefined if it was already answered or failed. */
   private settle(id: number): Pending | undefined {
     const p = this.pending.get(id);
     if (!p) return undefined;
     this.pending.delete(id);
-    clearTimeout(p.timer);
     this.idle();
     return p;
   }
 
+  /** Forgets a batch and stops its timer; returns its call ids, undefined if it was not in flight. */
+  private endBatch(batchId: number): number[] | undefined {
+    const b = this.batches.get(batchId);
+    if (!b) return undefined;
+    this.batches.delete(batchId);
+    clearTimeout(b.timer);
+    return b.ids;
+  }
+
   private readonly onMessage = (message: unknown): void => {
     const type = (message as { type?: unknown } | null)?.type;
-    if (type === 'shoal:store:res') {
+    if (type === 'shoal:store:batch-res') {
+      const res = readStoreBatchResponse(message);
+      if (res === null) return;
+      for (const r of res.results) {
+        const p = this.settle(r.id);
+        if (!p) continue;
+        if (r.ok) p.resolve(r.value);
+        else p.reject(ShoalError.from(r.error));
+      }
+      // A call the answer left out (a malformed result) fails now: its batch's timer is gone.
+      for (const id of this.endBatch(res.id) ?? []) {
+        this.settle(id)?.reject(
+          new ShoalError(
+            'SHOAL_ERR_PROTOCOL_INVALID',
+            "The store host answered this call's batch without it.",
+          ),
+        );
+      }
+    } else if (type === 'shoal:store:res') {
       const res = readStoreResponse(message);
       if (res === null || res.id === null) return;
-      const p = this.settle(res.id);
-      if (!p) return;
-      if (res.ok) p.resolve(res.value);
-      else p.reject(ShoalError.from(res.error));
+      // A whole batch refused (version, shutdown, or a host that predates batches): fail each call.
+      const batch = this.endBatch(res.id);
+      for (const id of batch ?? [res.id]) {
+        const p = this.settle(id);
+        if (!p) continue;
+        if (res.ok) p.resolve(res.value);
+        else p.reject(ShoalError.from(res.error));
+      }
     } else if (type === 'shoal:store:pub') {
       const pub = readStorePublication(message);
       if (pub) this.handlers.deliver(pub.channel, pub.message);
@@ -152,6 +232,9 @@ export class IpcBackend implements StoreBackend {
   }
 
   private failAll(reason: string): void {
+    this.queue = [];
+    for (const b of this.batches.values()) clearTimeout(b.timer);
+    this.batches.clear();
     for (const id of [...this.pending.keys()]) this.settle(id)?.reject(unavailable(reason));
     this.idle();
   }

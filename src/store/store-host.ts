@@ -1,6 +1,7 @@
 // The embedded shared store of one app, hosted by the app's supervisor process (the cluster primary, or
 // the daemon for a fork-mode app) and reached by its processes over their IPC channel. It has no
-// cluster imports: whoever hosts it hands it each incoming message with the peer it came from.
+// cluster imports: whoever hosts it hands it each incoming message with the peer it came from. Requests
+// come one by one or, from this version's clients, as batches (one message per worker per event-loop turn).
 //
 // Atomicity comes from the host being single-threaded: each request is applied to the in-memory engine
 // in one synchronous step and answered after it, so an acknowledged write is in the host's memory
@@ -9,19 +10,20 @@
 import { type ErrorCode, toShoalError } from '../errors.js';
 import {
   isStoreMessage,
+  STORE_LIMITS,
   STORE_PROTOCOL_VERSION,
-  type StorePublication,
-  type StoreRequest,
+  StoreBatchCallSchema,
+  type StoreBatchResponse,
+  type StoreBatchResult,
+  type StoreCall,
   StoreRequestSchema,
   type StoreResponse,
 } from '../protocol/store-messages.js';
 import { MemoryStore } from './memory-store.js';
+import { type StorePeer, StoreChannels } from './store-channels.js';
 import { readSnapshot, writeSnapshot } from './store-snapshot.js';
 
-export interface StorePeer {
-  readonly id: number;
-  send(message: unknown): void;
-}
+export type { StorePeer } from './store-channels.js';
 
 export interface StoreHostOptions {
   /** Where to keep the store between runs (SHOAL_HOME/state/<app>.store.json); null or absent: memory only. */
@@ -34,8 +36,9 @@ export interface StoreHostOptions {
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-type OkResponse = Extract<StoreResponse, { ok: true }>;
-type OkValue = OkResponse['value'];
+type OkValue = Extract<StoreResponse, { ok: true }>['value'];
+/** One call's outcome before it is wrapped as a single answer or put in a batch answer. */
+type Outcome = { ok: true; value: OkValue } | { ok: false; error: { code: ErrorCode; message: string } };
 
 const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
@@ -45,9 +48,7 @@ export class StoreHost {
   private readonly now: () => number;
   private readonly log: (event: string, fields: Record<string, unknown>) => void;
   private readonly snapshotFile: string | null;
-  /** channel -> subscribed peers; a peer subscribes once per channel whatever its local handler count. */
-  private readonly channels = new Map<string, Map<number, StorePeer>>();
-  private readonly peerChannels = new Map<number, Set<string>>();
+  private readonly channels = new StoreChannels();
   private readonly timers: NodeJS.Timeout[] = [];
   private savedVersion = 0;
   private saving: Promise<void> | null = null;
@@ -73,64 +74,28 @@ export class StoreHost {
   handle(peer: StorePeer, message: unknown): boolean {
     if (!isStoreMessage(message)) return false;
     const id = requestIdOf(message);
-    if (message.type !== 'shoal:store:req') {
-      this.fail(
-        peer,
-        id,
-        'SHOAL_ERR_PROTOCOL_INVALID',
-        `The store host accepts requests only, got "${message.type}".`,
-      );
+    const refused = this.refusal(message);
+    if (refused) {
+      sendQuietly(peer, { type: 'shoal:store:res', v: STORE_PROTOCOL_VERSION, id, ...refused });
       return true;
     }
-    const v = (message as { v?: unknown }).v;
-    if (v !== STORE_PROTOCOL_VERSION) {
-      this.fail(
-        peer,
-        id,
-        'SHOAL_ERR_PROTOCOL_VERSION',
-        `Store protocol version ${String(v)} is not supported (host speaks ${STORE_PROTOCOL_VERSION}); the app and Shoal come from different versions: restart the app after upgrading.`,
-      );
+    if (message.type === 'shoal:store:batch') {
+      this.handleBatch(peer, message, id);
       return true;
     }
-    if (this.closed) {
-      this.fail(peer, id, 'SHOAL_ERR_STORE_UNAVAILABLE', 'The store host is shutting down.');
-      return true;
-    }
-    const parsed = StoreRequestSchema.safeParse(message);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      this.fail(
-        peer,
-        id,
-        'SHOAL_ERR_PROTOCOL_INVALID',
-        `Invalid store request: ${where}${issue?.message ?? 'rejected'}.`,
-      );
-      return true;
-    }
-    let value: OkResponse;
-    try {
-      value = this.ok(parsed.data.id, this.execute(peer, parsed.data));
-    } catch (err) {
-      const e = toShoalError(err);
-      this.fail(peer, id, e.code, e.message);
-      return true;
-    }
-    sendQuietly(peer, value);
+    const outcome = this.apply(peer, message, StoreRequestSchema);
+    sendQuietly(peer, { type: 'shoal:store:res', v: STORE_PROTOCOL_VERSION, id, ...outcome });
     return true;
   }
 
   /** A worker left: drop its subscriptions. */
   removePeer(peerId: number): void {
-    const channels = this.peerChannels.get(peerId);
-    if (!channels) return;
-    for (const channel of channels) this.unsubscribe(peerId, channel);
-    this.peerChannels.delete(peerId);
+    this.channels.removePeer(peerId);
   }
 
   /** Figures for describe and logs. */
   stats(): { keys: number; channels: number; peers: number } {
-    return { keys: this.store.size, channels: this.channels.size, peers: this.peerChannels.size };
+    return { keys: this.store.size, channels: this.channels.channelCount, peers: this.channels.peerCount };
   }
 
   async close(): Promise<void> {
@@ -138,11 +103,88 @@ export class StoreHost {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.channels.clear();
-    this.peerChannels.clear();
     await this.save();
   }
 
-  private execute(peer: StorePeer, req: StoreRequest): OkValue {
+  /** Why a message cannot be taken at all (wrong kind, version, or the host closing); null when it can. */
+  private refusal(message: { type: string }): Extract<Outcome, { ok: false }> | null {
+    const refuse = (code: ErrorCode, text: string) => ({
+      ok: false as const,
+      error: { code, message: text },
+    });
+    if (message.type !== 'shoal:store:req' && message.type !== 'shoal:store:batch') {
+      return refuse(
+        'SHOAL_ERR_PROTOCOL_INVALID',
+        `The store host accepts requests only, got "${message.type}".`,
+      );
+    }
+    const v = (message as { v?: unknown }).v;
+    if (v !== STORE_PROTOCOL_VERSION) {
+      return refuse(
+        'SHOAL_ERR_PROTOCOL_VERSION',
+        `Store protocol version ${String(v)} is not supported (host speaks ${STORE_PROTOCOL_VERSION}); the app and Shoal come from different versions: restart the app after upgrading.`,
+      );
+    }
+    if (this.closed) return refuse('SHOAL_ERR_STORE_UNAVAILABLE', 'The store host is shutting down.');
+    return null;
+  }
+
+  /**
+   * Applies a batch's calls in order, each on its own (one that fails fails alone), and answers them all
+   * in one message: one IPC write and one wake-up of the worker instead of one per call.
+   */
+  private handleBatch(peer: StorePeer, message: unknown, id: number | null): void {
+    const calls = (message as { calls?: unknown }).calls;
+    if (id === null || !Array.isArray(calls) || calls.length > STORE_LIMITS.batchCalls) {
+      sendQuietly(peer, {
+        type: 'shoal:store:res',
+        v: STORE_PROTOCOL_VERSION,
+        id,
+        ok: false,
+        error: {
+          code: 'SHOAL_ERR_PROTOCOL_INVALID',
+          message: `Invalid store batch: it needs an id and at most ${STORE_LIMITS.batchCalls} calls.`,
+        },
+      });
+      return;
+    }
+    const results: StoreBatchResult[] = [];
+    for (const call of calls) {
+      const callId = requestIdOf(call);
+      // A call without an id cannot be matched to its caller; the client never sends one.
+      if (callId !== null) results.push({ id: callId, ...this.apply(peer, call, StoreBatchCallSchema) });
+    }
+    const res: StoreBatchResponse = { type: 'shoal:store:batch-res', v: STORE_PROTOCOL_VERSION, id, results };
+    sendQuietly(peer, res);
+  }
+
+  /** Validates one request (single or inside a batch) and applies it. */
+  private apply(
+    peer: StorePeer,
+    raw: unknown,
+    schema: typeof StoreRequestSchema | typeof StoreBatchCallSchema,
+  ): Outcome {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      return {
+        ok: false,
+        error: {
+          code: 'SHOAL_ERR_PROTOCOL_INVALID',
+          message: `Invalid store request: ${where}${issue?.message ?? 'rejected'}.`,
+        },
+      };
+    }
+    try {
+      return { ok: true, value: this.execute(peer, parsed.data) };
+    } catch (err) {
+      const e = toShoalError(err);
+      return { ok: false, error: { code: e.code, message: e.message } };
+    }
+  }
+
+  private execute(peer: StorePeer, req: StoreCall): OkValue {
     const s = this.store;
     switch (req.op) {
       case 'get':
@@ -161,70 +203,14 @@ export class StoreHost {
       case 'keys':
         return s.keys(req.prefix);
       case 'publish':
-        return this.publish(req.channel, req.message);
+        return this.channels.publish(req.channel, req.message);
       case 'subscribe':
-        this.subscribe(peer, req.channel);
+        this.channels.subscribe(peer, req.channel);
         return true;
       case 'unsubscribe':
-        this.unsubscribe(peer.id, req.channel);
+        this.channels.unsubscribe(peer.id, req.channel);
         return true;
     }
-  }
-
-  private publish(channel: string, message: string): number {
-    const peers = this.channels.get(channel);
-    if (!peers) return 0;
-    const pub: StorePublication = { type: 'shoal:store:pub', v: STORE_PROTOCOL_VERSION, channel, message };
-    let delivered = 0;
-    for (const peer of [...peers.values()]) {
-      try {
-        peer.send(pub);
-        delivered++;
-      } catch {
-        // Its channel is gone: the worker died without anyone calling removePeer yet.
-        this.removePeer(peer.id);
-      }
-    }
-    return delivered;
-  }
-
-  private subscribe(peer: StorePeer, channel: string): void {
-    let peers = this.channels.get(channel);
-    if (!peers) {
-      peers = new Map();
-      this.channels.set(channel, peers);
-    }
-    peers.set(peer.id, peer);
-    let mine = this.peerChannels.get(peer.id);
-    if (!mine) {
-      mine = new Set();
-      this.peerChannels.set(peer.id, mine);
-    }
-    mine.add(channel);
-  }
-
-  private unsubscribe(peerId: number, channel: string): void {
-    const peers = this.channels.get(channel);
-    peers?.delete(peerId);
-    if (peers?.size === 0) this.channels.delete(channel);
-    const mine = this.peerChannels.get(peerId);
-    mine?.delete(channel);
-    if (mine?.size === 0) this.peerChannels.delete(peerId);
-  }
-
-  private ok(id: number, value: OkValue): OkResponse {
-    return { type: 'shoal:store:res', v: STORE_PROTOCOL_VERSION, id, ok: true, value };
-  }
-
-  private fail(peer: StorePeer, id: number | null, code: ErrorCode, message: string): void {
-    const res: StoreResponse = {
-      type: 'shoal:store:res',
-      v: STORE_PROTOCOL_VERSION,
-      id,
-      ok: false,
-      error: { code, message },
-    };
-    sendQuietly(peer, res);
   }
 
   private load(file: string): void {
@@ -263,7 +249,7 @@ function requestIdOf(message: unknown): number | null {
 }
 
 /** A reply to a worker that just died cannot be delivered and need not be: its caller is gone too. */
-function sendQuietly(peer: StorePeer, message: StoreResponse): void {
+function sendQuietly(peer: StorePeer, message: StoreResponse | StoreBatchResponse): void {
   try {
     peer.send(message);
   } catch {

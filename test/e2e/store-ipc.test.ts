@@ -143,4 +143,76 @@ describe('store client over IPC', () => {
     assert.ok(Date.now() - started < 10_000, 'did not wait for the 60 s timeout');
     assert.deepEqual(JSON.parse(c.stdout().trim()), { code: 'SHOAL_ERR_STORE_UNAVAILABLE' });
   });
+
+  it('batches the calls of one turn from several clients, in call order, failing only the call that errs', async (t) => {
+    const host = new StoreHost();
+    t.after(() => host.close());
+    const clients = ['a', 'b', 'c'].map((tag) => startClient(t, host, ['batch-order', tag]));
+    const outs = (await Promise.all(clients.map((c) => c.next()))) as Array<{
+      own: number[];
+      writes: number;
+      read: unknown;
+      mixed: unknown[];
+      shared: number[];
+    }>;
+    for (const out of outs) {
+      assert.deepEqual(
+        out.own,
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
+      assert.equal(out.writes, 50);
+      assert.equal(out.read, 49, 'the read issued after 50 writes sees the last one');
+      assert.deepEqual(out.mixed, [1, 'SHOAL_ERR_STORE_TYPE', 2]);
+      // Within one client the shared counter only grows, in call order.
+      assert.ok(out.shared.every((v, i) => i === 0 || v > out.shared[i - 1]!));
+    }
+    assert.deepEqual(
+      outs.flatMap((o) => o.shared).sort((x, y) => x - y),
+      Array.from({ length: 900 }, (_, i) => i + 1),
+      'every shared increment was applied exactly once',
+    );
+    for (const c of clients) assert.deepEqual(await c.exited, [0, null]);
+  });
+
+  it('keeps serving other clients when one dies with a batch in flight', async (t) => {
+    const host = new StoreHost();
+    t.after(() => host.close());
+    const dying = startClient(t, host, ['die-in-flight']);
+    assert.deepEqual(await dying.exited, [0, null]);
+    const c = startClient(t, host, ['incr', '10']);
+    const got = (await c.next()) as number[];
+    assert.equal(got.length, 10);
+    // Whatever part of the dead client's batch reached the host was applied whole, call by call.
+    const first = Math.min(...got);
+    assert.ok(first >= 1 && first <= 501, `counter went on from the dead client's writes: ${first}`);
+    assert.deepEqual(
+      [...got].sort((x, y) => x - y),
+      Array.from({ length: 10 }, (_, i) => first + i),
+    );
+    assert.deepEqual(await c.exited, [0, null]);
+  });
+
+  it('fails each call of a batch with the error of a host that refuses the batch as a whole', async (t) => {
+    // A host from before batches answers anything that is not a single request with an error naming
+    // the message's id, which for a batch is the batch's own id.
+    const oldHost = {
+      handle(peer: { send(m: unknown): void }, m: unknown) {
+        const msg = m as { type?: string; id?: number };
+        if (!msg?.type?.startsWith('shoal:store:')) return false;
+        peer.send({
+          type: 'shoal:store:res',
+          v: 1,
+          id: msg.id ?? null,
+          ok: false,
+          error: { code: 'SHOAL_ERR_PROTOCOL_INVALID', message: `accepts requests only, got "${msg.type}"` },
+        });
+        return true;
+      },
+      removePeer() {},
+    } as unknown as StoreHost;
+    const c = startClient(t, oldHost, ['timeout'], { SHOAL_STORE_TIMEOUT_MS: '60000' });
+    const out = (await c.next()) as { code: string; elapsed: number };
+    assert.equal(out.code, 'SHOAL_ERR_PROTOCOL_INVALID');
+    assert.ok(out.elapsed < 10_000, 'failed at once, not on the 60 s timeout');
+  });
 });

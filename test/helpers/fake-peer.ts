@@ -1,6 +1,10 @@
 // A store peer as the StoreHost sees a worker, without a process: messages go through a JSON round trip,
 // as they do over IPC, and land in an inbox the test reads.
-import type { StorePublication, StoreResponse } from '../../src/protocol/store-messages.js';
+import type {
+  StoreBatchResponse,
+  StorePublication,
+  StoreResponse,
+} from '../../src/protocol/store-messages.js';
 
 export class FakePeer {
   readonly inbox: unknown[] = [];
@@ -13,6 +17,11 @@ export class FakePeer {
   }
   responses(): StoreResponse[] {
     return this.inbox.filter((m) => (m as { type: string }).type === 'shoal:store:res') as StoreResponse[];
+  }
+  batchResponses(): StoreBatchResponse[] {
+    return this.inbox.filter(
+      (m) => (m as { type: string }).type === 'shoal:store:batch-res',
+    ) as StoreBatchResponse[];
   }
   publications(): StorePublication[] {
     return this.inbox.filter((m) => (m as { type: string }).type === 'shoal:store:pub') as StorePublication[];
