@@ -26,7 +26,7 @@ export async function withClient(
   } finally {
     client?.close();
   }
-  process.exit(code);
+  return exitWhenWritten(code);
 }
 
 export async function run(action: () => Promise<number | undefined>): Promise<never> {
@@ -36,5 +36,24 @@ export async function run(action: () => Promise<number | undefined>): Promise<ne
   } catch (err) {
     code = reportError(err, cliState.verbose);
   }
+  return exitWhenWritten(code);
+}
+
+/**
+ * Exits once stdout and stderr have handed everything over. Into a pipe Node writes asynchronously
+ * once the pipe is full (64 KiB): exiting at once cut `ls --json` of a few hundred processes short.
+ */
+async function exitWhenWritten(code: number): Promise<never> {
+  const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+  await Promise.all(
+    pending.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.once('drain', resolve);
+          s.once('error', resolve);
+          s.once('close', resolve);
+        }),
+    ),
+  );
   process.exit(code);
 }
