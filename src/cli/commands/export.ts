@@ -60,13 +60,13 @@ export function registerExportCommand(program: Command): void {
         };
         if (target === 'kubernetes') {
           const { kubernetesObjects } = await import('../../config/export/kubernetes.js');
-          const { stringify } = await import('yaml');
-          const docs = kubernetesObjects(loaded.apps, opts).map((o) => stringify(o, { lineWidth: 0 }));
+          const { yamlText } = await import('../../config/export/yaml-text.js');
+          const docs = kubernetesObjects(loaded.apps, opts).map(yamlText);
           process.stdout.write(docs.join('---\n'));
         } else if (target === 'compose') {
           const { composeFile } = await import('../../config/export/compose.js');
-          const { stringify } = await import('yaml');
-          process.stdout.write(stringify(composeFile(loaded.apps, opts), { lineWidth: 0 }));
+          const { yamlText } = await import('../../config/export/yaml-text.js');
+          process.stdout.write(yamlText(composeFile(loaded.apps, opts)));
         } else {
           const { unitOf } = await import('../../config/export/systemd.js');
           const units = loaded.apps.map((a) =>
