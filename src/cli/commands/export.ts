@@ -4,7 +4,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Argument, type Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { isProcessFile } from '../../config/process-file-name.js';
 import { ShoalError } from '../../errors.js';
 import { warn } from '../output.js';
@@ -61,11 +60,13 @@ export function registerExportCommand(program: Command): void {
         };
         if (target === 'kubernetes') {
           const { kubernetesObjects } = await import('../../config/export/kubernetes.js');
-          const docs = kubernetesObjects(loaded.apps, opts).map((o) => stringify(o, { lineWidth: 0 }));
+          const { yamlText } = await import('../../config/export/yaml-text.js');
+          const docs = kubernetesObjects(loaded.apps, opts).map(yamlText);
           process.stdout.write(docs.join('---\n'));
         } else if (target === 'compose') {
           const { composeFile } = await import('../../config/export/compose.js');
-          process.stdout.write(stringify(composeFile(loaded.apps, opts), { lineWidth: 0 }));
+          const { yamlText } = await import('../../config/export/yaml-text.js');
+          process.stdout.write(yamlText(composeFile(loaded.apps, opts)));
         } else {
           const { unitOf } = await import('../../config/export/systemd.js');
           const units = loaded.apps.map((a) =>

@@ -13,14 +13,15 @@ import type { RequestPayload, RequestType, Result } from '../../protocol/channel
 import { RpcClient } from '../../protocol/rpc-client.js';
 import { isAlive, processStartTime, signalAll, signalGroup } from '../../supervision/process-tree.js';
 import { log } from '../daemon-log.js';
+import { type FileWatch, watchForFile } from './file-appears.js';
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const PRIMARY_ENTRY = new URL('../../primary/main.js', import.meta.url).pathname;
 /** How long a new primary may take to open its socket. */
 const START_TIMEOUT_MS = 15_000;
 /** How long an adopted primary has to accept the connection and answer its first request. */
 export const ADOPT_TIMEOUT_MS = 5_000;
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface PrimaryExit {
   code: number | null;
@@ -109,27 +110,11 @@ export class PrimaryProcess {
     primary.starting = true;
     log('cluster.primary_spawned', { app: opts.app, pid: child.pid });
     const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!primary.client) {
-      if (primary.gone) {
-        throw new ShoalError(
-          'SHOAL_ERR_SPAWN',
-          `The cluster primary of ${opts.app} exited while starting; see ${opts.logFile}.`,
-          { app: opts.app, file: opts.logFile },
-        );
-      }
-      if (Date.now() > deadline) {
-        primary.kill();
-        throw new ShoalError(
-          'SHOAL_ERR_TIMEOUT',
-          `The cluster primary of ${opts.app} did not open its socket within ${START_TIMEOUT_MS / 1000} s; see ${opts.logFile}.`,
-          { app: opts.app, file: opts.logFile },
-        );
-      }
-      try {
-        await primary.connect(opts.socket);
-      } catch {
-        await delay(30);
-      }
+    const socketWatch = watchForFile(opts.socket);
+    try {
+      await primary.connectOnceListening(opts, deadline, socketWatch);
+    } finally {
+      socketWatch.close();
     }
     primary.starting = false;
     if (primary.gone) {
@@ -143,6 +128,37 @@ export class PrimaryProcess {
       );
     }
     return primary;
+  }
+
+  /** Connects once the new primary listens; throws when it dies or the deadline passes first. */
+  private async connectOnceListening(
+    opts: SpawnOptions,
+    deadline: number,
+    socketWatch: FileWatch,
+  ): Promise<void> {
+    while (!this.client) {
+      if (this.gone) {
+        throw new ShoalError(
+          'SHOAL_ERR_SPAWN',
+          `The cluster primary of ${opts.app} exited while starting; see ${opts.logFile}.`,
+          { app: opts.app, file: opts.logFile },
+        );
+      }
+      if (Date.now() > deadline) {
+        this.kill();
+        throw new ShoalError(
+          'SHOAL_ERR_TIMEOUT',
+          `The cluster primary of ${opts.app} did not open its socket within ${START_TIMEOUT_MS / 1000} s; see ${opts.logFile}.`,
+          { app: opts.app, file: opts.logFile },
+        );
+      }
+      try {
+        await this.connect(opts.socket);
+      } catch {
+        // Woken as soon as the socket file is created; the fallback covers a missed event.
+        await socketWatch.next(100);
+      }
+    }
   }
 
   /**

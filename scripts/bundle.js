@@ -1,0 +1,76 @@
+// Bundles the process entry points (CLI, daemon, cluster primary, worker preload, hang-watchdog thread)
+// into dist/bundle/ after tsc has built dist/. Node loads one file per entry (plus chunks they share)
+// instead of a hundred or more modules, which is most of a short command's wall time. The tsc output
+// stays for the library exports (dist/index.js, dist/runtime/index.js) and for child entries that are
+// not bundled; each bundled entry's dist file becomes a one-line stub that imports its bundle, so every
+// path that spawns or imports an entry keeps working unchanged.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src');
+const dist = join(root, 'dist');
+const out = join(dist, 'bundle');
+
+/** Bundle name -> entry in src/ (its tsc output becomes the stub). */
+const ENTRIES = {
+  cli: 'cli/index.ts',
+  daemon: 'daemon/main.ts',
+  primary: 'primary/main.ts',
+  preload: 'worker/preload.ts',
+  'hang-watchdog-thread': 'worker/hang-watchdog-thread.ts',
+};
+
+// Loaded on demand or natively built: left to Node's resolver from node_modules.
+const EXTERNAL = ['koffi', 'tsx', 'ioredis', 'jose', 'ink', 'react', 'react-devtools-core', 'chokidar'];
+
+/**
+ * Code finds its sibling files (entries to spawn, package.json, child scripts) from `import.meta.url`.
+ * In a bundle that URL is the bundle's, so each source file's `import.meta.url` is rewritten to the URL
+ * its own tsc output has, which the sibling paths are relative to.
+ */
+const keepModuleUrls = {
+  name: 'keep-module-urls',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!args.path.startsWith(src + sep) || !text.includes('import.meta.url')) return undefined;
+      const built = join(dist, relative(src, args.path)).replace(/\.ts$/, '.js');
+      const rel = relative(out, built).split(sep).join('/');
+      const url = `new URL(${JSON.stringify(rel)}, import.meta.url).href`;
+      return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
+  },
+};
+
+await rm(out, { recursive: true, force: true });
+await build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(src, file)])),
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  chunkNames: 'chunk-[hash]',
+  // Bundled CommonJS packages (commander, yaml) call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);",
+  },
+  plugins: [keepModuleUrls],
+  logLevel: 'warning',
+});
+
+for (const [name, file] of Object.entries(ENTRIES)) {
+  const stub = join(dist, file).replace(/\.ts$/, '.js');
+  const target = relative(dirname(stub), join(out, `${name}.js`))
+    .split(sep)
+    .join('/');
+  await writeFile(
+    stub,
+    `// Built by scripts/bundle.js: the entry's code lives in its bundle.\nimport '${target}';\n`,
+  );
+}
