@@ -8,6 +8,8 @@ export const NEWLINE = 0x0a;
 export interface LogSource {
   readable: Readable | null;
   dropped(lines: number, reason: string): void;
+  /** The instance writing, when a merged file records who wrote which lines (log-who-writer.ts). */
+  instance?: number;
 }
 
 interface Chunk {
@@ -47,6 +49,19 @@ export class LogQueue {
       if (total >= limit) break;
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+  }
+
+  /** Who wrote the first `count` bytes, chunk by chunk (before they are consumed). */
+  runs(count: number): Array<{ instance: number | undefined; bytes: number }> {
+    const runs: Array<{ instance: number | undefined; bytes: number }> = [];
+    let left = count;
+    for (const c of this.chunks) {
+      if (left <= 0) break;
+      const take = Math.min(left, c.buf.length - c.offset);
+      runs.push({ instance: c.source.instance, bytes: take });
+      left -= take;
+    }
+    return runs;
   }
 
   /** Removes `count` written bytes from the front. */

@@ -29,13 +29,19 @@ export interface AttachOptions {
   stream?: 'out' | 'err';
   /** Counts lines the file could not take (disk full). */
   onDropped?: (lines: number, reason: string) => void;
+  /** Set when the file records which instance wrote which lines (a merged file of several). */
+  instance?: number;
   /** Called with each complete line (without newline), e.g. to keep the last stderr lines. */
   onLine?: (line: string) => void;
 }
 
 /** Copies a readable into a log file line by line; resolves when the readable has ended and its last line is written. */
 export function attachToLog(source: Readable, file: LogFile | null, opts: AttachOptions): Promise<void> {
-  const writer = { readable: source, dropped: (n: number, why: string) => opts.onDropped?.(n, why) };
+  const writer = {
+    readable: source,
+    dropped: (n: number, why: string) => opts.onDropped?.(n, why),
+    instance: opts.instance,
+  };
   return new Promise((resolve) => {
     let pending = '';
     source.setEncoding('utf8');

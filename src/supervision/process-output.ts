@@ -10,6 +10,8 @@ export interface OutputFiles {
   timestamp: TimestampFormat;
   /** log_type json: lines are written as JSON objects. */
   json: boolean;
+  /** A file shared by several instances: it records which one wrote which lines. */
+  attribute?: boolean;
 }
 
 export interface OutputHooks {
@@ -26,7 +28,8 @@ export function attachOutput(
 ): Promise<void>[] {
   const done: Promise<void>[] = [];
   const json = files.json ? hooks.identity : null;
-  const common = { timestamp: files.timestamp, json, onDropped: hooks.onDropped };
+  const instance = files.attribute ? hooks.identity.instance : undefined;
+  const common = { timestamp: files.timestamp, json, onDropped: hooks.onDropped, instance };
   if (child.stdout) done.push(attachToLog(child.stdout, files.out, { ...common, stream: 'out' }));
   if (child.stderr)
     done.push(attachToLog(child.stderr, files.err, { ...common, stream: 'err', onLine: hooks.onStderrLine }));
