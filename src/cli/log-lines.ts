@@ -21,11 +21,11 @@ interface Parsed {
 }
 
 /** A line of the file with what is known of its writer: from the line itself in JSON files. */
-function parse(file: LogFile, line: string): Parsed {
+function parse(file: LogFile, line: string, instance: number | null): Parsed {
   const known: Parsed = {
     timestamp: null,
     app: file.app,
-    instance: file.instance,
+    instance,
     id: file.id,
     stream: file.stream,
     message: line,
@@ -36,7 +36,7 @@ function parse(file: LogFile, line: string): Parsed {
     return {
       timestamp: typeof o.timestamp === 'string' ? o.timestamp : null,
       app: typeof o.app_name === 'string' ? o.app_name : file.app,
-      instance: typeof o.instance === 'number' ? o.instance : file.instance,
+      instance: typeof o.instance === 'number' ? o.instance : instance,
       id: typeof o.process_id === 'number' ? o.process_id : file.id,
       stream: o.type === 'err' ? 'err' : o.type === 'out' ? 'out' : file.stream,
       message: typeof o.message === 'string' ? o.message : line,
@@ -46,8 +46,14 @@ function parse(file: LogFile, line: string): Parsed {
   }
 }
 
-export function formatLine(file: LogFile, line: string, opts: PrintOptions): string {
-  const p = parse(file, line);
+/** `instance`: who wrote the line as far as the file says (log-writers.ts); a JSON line's own field wins. */
+export function formatLine(
+  file: LogFile,
+  line: string,
+  opts: PrintOptions,
+  instance: number | null = file.instance,
+): string {
+  const p = parse(file, line, instance);
   if (opts.json) {
     return JSON.stringify({
       timestamp: p.timestamp ?? (opts.timestamp ? new Date().toISOString() : null),

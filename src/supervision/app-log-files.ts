@@ -66,8 +66,5 @@ export function openOutputFiles(
     void registry.release(logPath(app, home, 'out', instance));
     throw e;
   }
-  const json = app.log_type === 'json';
-  // JSON lines name their instance themselves; a merged file of several instances says it aside.
-  const attribute = app.merge_logs && !json && app.instances !== 1;
-  return { out, err, timestamp: timestampFormatFor(app), json, attribute };
+  return { out, err, timestamp: timestampFormatFor(app), json: app.log_type === 'json' };
 }

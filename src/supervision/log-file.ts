@@ -9,8 +9,8 @@ import type { Readable } from 'node:stream';
 import { Cron } from 'croner';
 import type { LogRotation } from '../protocol/log-rotation.js';
 import { countLines, fitBatch, LogQueue, type LogSource, NEWLINE } from './log-queue.js';
-import { LogWhoWriter } from './log-who-writer.js';
 import { afterRotation, rotatedPath } from './rotated-files.js';
+import { AttributionWriter } from './log-attribution-writer.js';
 
 /** Sources are paused once this much waits to be written. */
 const HIGH_WATER = 1024 * 1024;
@@ -45,8 +45,7 @@ export class LogFile {
   private rotateRetryAt = 0;
   private users = 0;
   private isClosed = false;
-  /** Who wrote which lines, once sources that say so write here (merged files). */
-  private who: LogWhoWriter | null = null;
+  private readonly who: AttributionWriter; // which instance wrote what, once several write the file
 
   /** Opens (creates) the file at once, so a file that cannot be opened is an error of the start. */
   constructor(
@@ -58,6 +57,8 @@ export class LogFile {
     this.fd = openLogFileSync(path);
     this.size = fstatSync(this.fd).size;
     this.boundary = this.size;
+    this.who = new AttributionWriter(path, (m) => events.housekeepingFailed(path, m));
+    this.who.reset(this.fd);
     this.schedule();
   }
 
@@ -79,7 +80,6 @@ export class LogFile {
   write(data: string, source: LogSource): void {
     if (this.isClosed) return;
     const buf = Buffer.from(data, 'utf8');
-    if (source.instance !== undefined) this.who ??= new LogWhoWriter(this.path);
     const f = this.failure;
     // While writes fail, lines are counted and dropped; the first chunk after the retry delay is the retry.
     if (f && (Date.now() < f.retryAt || this.writing)) {
@@ -114,7 +114,7 @@ export class LogFile {
       ftruncateSync(this.fd, 0);
       this.size = 0;
       this.boundary = 0;
-      this.who?.reset();
+      this.who.reset(this.fd);
     });
   }
 
@@ -132,7 +132,7 @@ export class LogFile {
     this.isClosed = true;
     this.cron?.stop();
     this.resumeSources();
-    this.who?.close();
+    this.who.close(); // kept on disk: a stopped app's lines are still read
     try {
       closeSync(this.fd);
     } catch {
@@ -209,7 +209,7 @@ export class LogFile {
     this.size += written;
     const last = written > 0 ? batch.lastIndexOf(NEWLINE, written - 1) : -1;
     if (last >= 0) this.boundary = before + last + 1;
-    if (this.who) this.who.append(this.currentSize() - written, this.queue.runs(written));
+    if (written > 0) this.who.wrote(this.fd, written, this.queue.runs(written), this.users > 1);
     this.queue.consume(written);
     const f = this.failure;
     // A short write (the disk filling up) is not a recovery yet: the rest of the batch goes next.
@@ -277,7 +277,7 @@ export class LogFile {
     this.fd = fd;
     this.size = fstatSync(fd).size;
     this.boundary = this.size;
-    if (this.size === 0) this.who?.reset();
+    this.who.reopened(fd);
     try {
       closeSync(old);
     } catch {

@@ -8,8 +8,14 @@ export const NEWLINE = 0x0a;
 export interface LogSource {
   readable: Readable | null;
   dropped(lines: number, reason: string): void;
-  /** The instance writing, when a merged file records who wrote which lines (log-who-writer.ts). */
-  instance?: number;
+  /** The instance whose lines these are, when there is one to name in a merged file. */
+  instance?: number | null;
+}
+
+/** A run of bytes from one instance, ending `end` bytes from the front of the queue. */
+export interface Run {
+  end: number;
+  instance: number | null;
 }
 
 interface Chunk {
@@ -51,17 +57,19 @@ export class LogQueue {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   }
 
-  /** Who wrote the first `count` bytes, chunk by chunk (before they are consumed). */
-  runs(count: number): Array<{ instance: number | undefined; bytes: number }> {
-    const runs: Array<{ instance: number | undefined; bytes: number }> = [];
-    let left = count;
+  /** Who wrote the first `count` bytes, as runs of one instance each (call before consume). */
+  runs(count: number): Run[] {
+    const out: Run[] = [];
+    let pos = 0;
     for (const c of this.chunks) {
-      if (left <= 0) break;
-      const take = Math.min(left, c.buf.length - c.offset);
-      runs.push({ instance: c.source.instance, bytes: take });
-      left -= take;
+      if (pos >= count) break;
+      pos += Math.min(count - pos, c.buf.length - c.offset);
+      const instance = c.source.instance ?? null;
+      const last = out[out.length - 1];
+      if (last && last.instance === instance) last.end = pos;
+      else out.push({ end: pos, instance });
     }
-    return runs;
+    return out;
   }
 
   /** Removes `count` written bytes from the front. */

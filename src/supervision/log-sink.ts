@@ -27,10 +27,10 @@ export interface AttachOptions {
   /** Set for log_type json: each line becomes one JSON object. */
   json?: JsonIdentity | null;
   stream?: 'out' | 'err';
+  /** The instance writing, named in a merged file's attribution index (raw lines do not say it). */
+  instance?: number | null;
   /** Counts lines the file could not take (disk full). */
   onDropped?: (lines: number, reason: string) => void;
-  /** Set when the file records which instance wrote which lines (a merged file of several). */
-  instance?: number;
   /** Called with each complete line (without newline), e.g. to keep the last stderr lines. */
   onLine?: (line: string) => void;
 }
@@ -40,7 +40,7 @@ export function attachToLog(source: Readable, file: LogFile | null, opts: Attach
   const writer = {
     readable: source,
     dropped: (n: number, why: string) => opts.onDropped?.(n, why),
-    instance: opts.instance,
+    instance: opts.instance ?? null,
   };
   return new Promise((resolve) => {
     let pending = '';

@@ -10,8 +10,6 @@ export interface OutputFiles {
   timestamp: TimestampFormat;
   /** log_type json: lines are written as JSON objects. */
   json: boolean;
-  /** A file shared by several instances: it records which one wrote which lines. */
-  attribute?: boolean;
 }
 
 export interface OutputHooks {
@@ -28,8 +26,9 @@ export function attachOutput(
 ): Promise<void>[] {
   const done: Promise<void>[] = [];
   const json = files.json ? hooks.identity : null;
-  const instance = files.attribute ? hooks.identity.instance : undefined;
-  const common = { timestamp: files.timestamp, json, onDropped: hooks.onDropped, instance };
+  // JSON lines name their writer themselves; raw ones are named in the file's attribution index.
+  const instance = json ? null : hooks.identity.instance;
+  const common = { timestamp: files.timestamp, json, instance, onDropped: hooks.onDropped };
   if (child.stdout) done.push(attachToLog(child.stdout, files.out, { ...common, stream: 'out' }));
   if (child.stderr)
     done.push(attachToLog(child.stderr, files.err, { ...common, stream: 'err', onLine: hooks.onStderrLine }));

@@ -1,9 +1,8 @@
 // Commands about output: logs (last lines, then live) and flush.
 import type { Command } from 'commander';
 import { ShoalError } from '../../errors.js';
-import type { PrintOptions } from '../log-lines.js';
-import { printerFor } from '../log-printer.js';
-import { follow, lastLinesAt } from '../log-tail.js';
+import { formatLine, type PrintOptions } from '../log-lines.js';
+import { followNamed, lastNamedLines } from '../log-writers.js';
 import { dim, printJson } from '../output.js';
 import { run, withClient } from '../session.js';
 
@@ -63,22 +62,21 @@ export function registerLogCommands(program: Command): void {
         const wanted = files.filter((f) =>
           flags.err ? f.stream === 'err' : flags.out ? f.stream === 'out' : true,
         );
-        const write = (s: string) => process.stdout.write(s);
-        const printers = wanted.map((f) => printerFor(f, opts, write));
-        wanted.forEach((f, i) => {
-          const lines = lastLinesAt(f.path, n);
-          if (!opts.raw && !opts.json) write(dim(`${f.path} (last ${lines.length} lines)\n`));
-          printers[i]!.past(lines);
-        });
+        for (const f of wanted) {
+          const lines = await lastNamedLines(f, n);
+          if (!opts.raw && !opts.json) process.stdout.write(dim(`${f.path} (last ${lines.length} lines)\n`));
+          for (const l of lines) process.stdout.write(`${formatLine(f, l.text, opts, l.instance)}\n`);
+        }
         if (flags.nostream) return 0;
         client.close();
-        const stops = wanted.map((f, i) => follow(f.path, (l, end) => printers[i]!.live(l, end)));
+        const stops = wanted.map((f) =>
+          followNamed(f, (l) => process.stdout.write(`${formatLine(f, l.text, opts, l.instance)}\n`)),
+        );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         for (const s of stops) s();
-        for (const p of printers) p.stop();
         return 0;
       });
     });
