@@ -122,7 +122,7 @@ function section(rows: Row[], cyc: CycleResult | null, machine: ReturnType<typeo
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotalMb} MB, Node ${machine.node}, PM2 ${machine.pm2}, Shoal ${machine.shoalCommit}${machine.dirtyFiles > 0 ? ` (+${machine.dirtyFiles} changed files)` : ''}; load average ${machine.loadavgAtStart.join(' ')} at the start, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
-      .join(' ')} at the end, with \`npm run bench:scale\`.`,
+      .join(' ')} at the end, with \`npm run bench:scale${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
     '',
     ...tables(rows),
   ];
