@@ -55,6 +55,8 @@ for (const n of [...sizes, nodeCount, idleS, cycles, cycleSize, listRuns])
   if (!Number.isInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** This run's own options, so that the section it writes names the exact command. */
+const ARGS = process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : '';
 
 /** 1,000 children need as many pids and a few thousand descriptors in the daemon: say so up front. */
 function checkLimits(most: number): void {
@@ -122,7 +124,7 @@ function section(rows: Row[], cyc: CycleResult | null, machine: ReturnType<typeo
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotalMb} MB, Node ${machine.node}, PM2 ${machine.pm2}, Shoal ${machine.shoalCommit}${machine.dirtyFiles > 0 ? ` (+${machine.dirtyFiles} changed files)` : ''}; load average ${machine.loadavgAtStart.join(' ')} at the start, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
-      .join(' ')} at the end, with \`npm run bench:scale${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
+      .join(' ')} at the end, with \`npm run bench:scale${ARGS}\`.`,
     '',
     ...tables(rows),
   ];
