@@ -9,7 +9,7 @@
 //      [--cycle-size 1000] [--list-runs 5] [--only shoal|pm2] [--no-cycles] [--profile <dir>] [--write]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './cluster/lib/machine.js';
 import { createManager, type ManagerKind } from './cluster/lib/managers.js';
@@ -19,6 +19,7 @@ import {
   type AppsSpec,
   type CycleResult,
   nodeApps,
+  type ProfileMark,
   runCycles,
   runScenario,
   type ScenarioResult,
@@ -54,6 +55,8 @@ for (const n of [...sizes, nodeCount, idleS, cycles, cycleSize, listRuns])
   if (!Number.isInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** This run's own options, so that the section it writes names the exact command. */
+const ARGS = process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : '';
 
 /** 1,000 children need as many pids and a few thousand descriptors in the daemon: say so up front. */
 function checkLimits(most: number): void {
@@ -121,7 +124,7 @@ function section(rows: Row[], cyc: CycleResult | null, machine: ReturnType<typeo
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotalMb} MB, Node ${machine.node}, PM2 ${machine.pm2}, Shoal ${machine.shoalCommit}${machine.dirtyFiles > 0 ? ` (+${machine.dirtyFiles} changed files)` : ''}; load average ${machine.loadavgAtStart.join(' ')} at the start, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
-      .join(' ')} at the end, with \`npm run bench:scale\`.`,
+      .join(' ')} at the end, with \`npm run bench:scale${ARGS}\`.`,
     '',
     ...tables(rows),
   ];
@@ -160,10 +163,18 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotalMb} MB, load ${machine.loadavgAtStart.join(' ')}`,
   );
+  // Node refuses --cpu-prof in NODE_OPTIONS: a preload profiles the daemon, one file per phase.
+  const profileDir = values.profile ? resolve(values.profile) : null;
   const profileEnv: Record<string, string> = {};
-  if (values.profile) {
-    mkdirSync(values.profile, { recursive: true });
-    profileEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${values.profile}`;
+  let profile: ProfileMark | undefined;
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    profileEnv.NODE_OPTIONS = `--require ${join(ROOT, 'bench', 'scale', 'cpu-profile.cjs')}`;
+    profileEnv.SHOAL_BENCH_PROFILE_DIR = profileDir;
+    profile = (pid, phase) => {
+      writeFileSync(join(profileDir, 'phase'), phase);
+      process.kill(pid, 'SIGUSR2');
+    };
   }
   const specs = [...sizes.map(sleepApps), ...(nodeCount > 0 ? [nodeApps(nodeCount, app('sleeper.js'))] : [])];
   const rows: Row[] = [];
@@ -172,8 +183,12 @@ async function main(): Promise<void> {
     for (const kind of kinds) {
       const m = createManager(kind, { shoalBin: BIN });
       try {
-        if (kind === 'shoal' && values.profile) await m.ok(['ping'], { env: profileEnv });
-        const r = await runScenario(m, spec, { listRuns, idleS });
+        if (kind === 'shoal' && profileDir) await m.ok(['ping'], { env: profileEnv });
+        const r = await runScenario(m, spec, {
+          listRuns,
+          idleS,
+          profile: kind === 'shoal' ? profile : undefined,
+        });
         row.results[kind] = r;
         log(
           `${spec.label.padEnd(30)} ${kind.padEnd(5)} start ${fmt(r.startCliMs)} / online ${fmt(r.allOnlineMs)}, list ${fmt(r.listMs)}, stop ${fmt(r.stopMs)}, delete ${fmt(r.deleteMs)}, idle cpu ${r.idleCpuPercent.toFixed(2)} %, rss ${mb(r.rssKb)}, load ${os.loadavg()[0]!.toFixed(2)}`,

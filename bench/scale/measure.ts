@@ -35,6 +35,9 @@ export function nodeApps(count: number, script: string): AppsSpec {
   return { label: `${count} x Node sleeper`, count, apps };
 }
 
+/** Ends the daemon's current CPU profile as `phase` (see cpu-profile.cjs). */
+export type ProfileMark = (daemonPid: number, phase: string) => void;
+
 export interface ScenarioResult {
   startCliMs: number;
   allOnlineMs: number;
@@ -81,13 +84,16 @@ async function startAll(m: AnyManager, file: string, count: number) {
 export async function runScenario(
   m: AnyManager,
   spec: AppsSpec,
-  opts: { listRuns: number; idleS: number },
+  opts: { listRuns: number; idleS: number; profile?: ProfileMark },
 ): Promise<ScenarioResult> {
   const file = writeFile(m, spec);
   await m.ok(['ping'], { timeoutMs: 60_000 });
   const pid = m.daemonPid();
   if (pid === null) throw new Error(`${m.kind}: no daemon pid`);
+  const mark = (phase: string) => opts.profile?.(pid, `${spec.count}-${phase}`);
+  mark('boot');
   const { startCliMs, allOnlineMs } = await startAll(m, file, spec.count);
+  mark('start');
   const listRuns: number[] = [];
   for (let i = 0; i < opts.listRuns; i++) {
     const r = await m.ok(m.listArgs, { timeoutMs: 120_000 });
@@ -95,11 +101,16 @@ export async function runScenario(
       throw new Error(`${m.kind}: the list has ${m.parseList(r.stdout).length} of ${spec.count}`);
     listRuns.push(r.wallMs);
   }
+  mark('list');
   await sleep(SETTLE_MS);
+  mark('settle');
   const idleCpuPercent = await idleCpu(pid, opts.idleS);
+  mark('idle');
   const rss = rssKb(pid);
   const stop = await m.ok(['stop', 'all'], { timeoutMs: BIG_MS });
+  mark('stop');
   const del = await m.ok(['delete', 'all'], { timeoutMs: BIG_MS });
+  mark('delete');
   return {
     startCliMs,
     allOnlineMs,

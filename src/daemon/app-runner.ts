@@ -19,6 +19,8 @@ export interface AppRunner {
   details(): ProcessDetail[];
   /** Ids of this app's processes. */
   ids(): number[];
+  /** Pids of its running processes, where the runner has them cheaper than through processes(). */
+  pids?(): number[];
   start(): Promise<void>;
   /** Creates the app's processes in the stopped state without starting them (autostart: false). */
   prepare(): void;

@@ -72,8 +72,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   pids(): number[] {
     const pids: number[] = [];
-    for (const app of this.apps.values())
-      for (const p of app.processes()) if (p.pid !== null) pids.push(p.pid);
+    for (const app of this.apps.values()) {
+      if (app.pids) pids.push(...app.pids());
+      else for (const p of app.processes()) if (p.pid !== null) pids.push(p.pid);
+    }
     return pids;
   }
 

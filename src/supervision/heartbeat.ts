@@ -12,10 +12,29 @@ import type { ManagedProcess } from './managed-process.js';
 export function watchHeartbeat(proc: ManagedProcess, onHung: (blockedMs: number) => void): () => void {
   let lastBeat: number | null = null;
   let reported = false;
+  const timeout = proc.app.hang_timeout;
+  // The check runs only while the current run beats: a process that never beats (not Node, no IPC
+  // channel) costs no timer, which matters with a thousand of them.
+  let timer: NodeJS.Timeout | null = null;
+  const check = () => {
+    if (reported || lastBeat === null || proc.status !== 'online') return;
+    const blocked = now() - lastBeat;
+    if (blocked < proc.app.hang_timeout || proc.app.hang_timeout <= 0) return;
+    reported = true;
+    onHung(blocked);
+  };
+  const stopChecking = () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
   const onMessage = (message: unknown) => {
     if (!isBeat(message)) return;
     lastBeat = now();
     reported = false;
+    if (timer === null && timeout > 0) {
+      timer = setInterval(check, heartbeatInterval(timeout));
+      timer.unref();
+    }
   };
   const onTransition = () => {
     // A process that just came online may have blocked its loop while it loaded: its clock starts now.
@@ -24,24 +43,13 @@ export function watchHeartbeat(proc: ManagedProcess, onHung: (blockedMs: number)
   const onExit = () => {
     lastBeat = null;
     reported = false;
+    stopChecking();
   };
   proc.on('message', onMessage);
   proc.on('transition', onTransition);
   proc.on('exit', onExit);
-  const timeout = proc.app.hang_timeout;
-  const timer =
-    timeout > 0
-      ? setInterval(() => {
-          if (reported || lastBeat === null || proc.status !== 'online') return;
-          const blocked = now() - lastBeat;
-          if (blocked < proc.app.hang_timeout || proc.app.hang_timeout <= 0) return;
-          reported = true;
-          onHung(blocked);
-        }, heartbeatInterval(timeout))
-      : null;
-  timer?.unref();
   return () => {
-    if (timer) clearInterval(timer);
+    stopChecking();
     proc.off('message', onMessage);
     proc.off('transition', onTransition);
     proc.off('exit', onExit);

@@ -16,12 +16,14 @@ const PAGE_SIZE = 4096;
 export function readProcSample(pid: number): ProcSample | null {
   if (process.platform === 'linux') {
     try {
+      // One file per pid: stat holds the resident set too (the same count statm gives), and with a
+      // thousand processes every read of every tick shows in the daemon's idle CPU.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[11] = utime, fields[12] = stime (fields 14 and 15 of proc(5), counted from after the name)
+      // fields[11] = utime, fields[12] = stime, fields[21] = rss in pages (fields 14, 15 and 24 of
+      // proc(5), counted from after the name)
       const ticks = Number(fields[11]) + Number(fields[12]);
-      const statm = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
-      return { cpuSeconds: ticks / CLOCK_TICKS, rss: Number(statm[1]) * PAGE_SIZE };
+      return { cpuSeconds: ticks / CLOCK_TICKS, rss: Number(fields[21]) * PAGE_SIZE };
     } catch {
       return null;
     }

@@ -3,7 +3,23 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
+/**
+ * One snapshot of the process table serves every lookup of the same event-loop turn: stopping 1,000
+ * processes at once would otherwise read all of /proc once per process (O(n^2)). A snapshot from
+ * earlier in the turn is as good as one taken when the turn began.
+ */
+let snapshot: Map<number, number[]> | null = null;
+
 function parentMap(): Map<number, number[]> {
+  if (snapshot) return snapshot;
+  snapshot = readParentMap();
+  setImmediate(() => {
+    snapshot = null;
+  }).unref();
+  return snapshot;
+}
+
+function readParentMap(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   const add = (pid: number, ppid: number) => {
     const list = children.get(ppid);

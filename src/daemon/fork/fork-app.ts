@@ -2,7 +2,7 @@
 // Reload has no shared listener to hand over in this mode, so it falls back to a rolling restart.
 import type { AppConfig } from '../../protocol/app-config.js';
 import type { LogFile } from '../../protocol/control-channel.js';
-import { infoOf, type ProcessDetail, type ProcessInfo } from '../../protocol/process-info.js';
+import type { ProcessDetail, ProcessInfo } from '../../protocol/process-info.js';
 import { resolveRotation } from '../../protocol/log-rotation.js';
 import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
@@ -24,7 +24,7 @@ import { stateOf } from '../../supervision/process-view.js';
 import type { AppContext } from '../app-context.js';
 import type { AppRunner, AppUpdate } from '../app-runner.js';
 import { log } from '../daemon-log.js';
-import { processRecord } from '../process-record.js';
+import { forkInfo, processRecord } from '../process-record.js';
 import { LOG_KEYS } from '../apply/config-diff.js';
 import type { LiveProcess } from '../recovery/live-state.js';
 import { forkLauncher } from './fork-launcher.js';
@@ -157,7 +157,13 @@ export class ForkApp implements AppRunner {
   }
 
   processes(): ProcessInfo[] {
-    return this.details().map(infoOf);
+    return this.procs.map((p) => forkInfo(p, this.ctx.sampler.get(p.pid)));
+  }
+
+  pids(): number[] {
+    const pids: number[] = [];
+    for (const p of this.procs) if (p.pid !== null) pids.push(p.pid);
+    return pids;
   }
 
   details(): ProcessDetail[] {

@@ -50,7 +50,26 @@ export type LiveState = z.infer<typeof LiveStateSchema>;
 
 export const liveStatePath = (stateDir: string) => join(stateDir, 'apps.json');
 
+/**
+ * Kernel start times by pid and run (the run's started_at tells a reused pid apart): each write of the
+ * file would otherwise read /proc once for every running process, and it is written on every change.
+ */
+const startTimes = new Map<string, string | null>();
+
+function startTimeOf(pid: number, startedAt: number | null, seen: Set<string>): string | null {
+  const key = `${pid}:${startedAt}`;
+  seen.add(key);
+  let t = startTimes.get(key);
+  if (t === undefined) {
+    t = processStartTime(pid);
+    // Not known yet (the process is gone, or /proc is not there): read again next time.
+    if (t !== null) startTimes.set(key, t);
+  }
+  return t;
+}
+
 export function describeApps(apps: AppRunner[]): LiveState {
+  const seen = new Set<string>();
   let maxId = -1;
   const out: LiveApp[] = apps.map((app) => {
     const procs = app.processes();
@@ -75,12 +94,13 @@ export function describeApps(apps: AppRunner[]): LiveState {
               .filter((p) => p.pid !== null)
               .map((p) => ({
                 pid: p.pid!,
-                start_time: processStartTime(p.pid!),
+                start_time: startTimeOf(p.pid!, p.started_at, seen),
                 kill_signal: app.config.kill_signal,
               }))
           : [],
     };
   });
+  for (const key of startTimes.keys()) if (!seen.has(key)) startTimes.delete(key);
   return { version: 1, boot_id: bootId(), daemon_pid: process.pid, max_id: maxId, apps: out };
 }
 
