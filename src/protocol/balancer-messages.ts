@@ -1,7 +1,7 @@
 // The messages of Shoal's own connection distribution (balancer "ip-hash" and "least-connections"):
 // a worker asks its primary to listen for it (the primary holds the listening socket), the primary
-// hands it accepted connections one by one, and the worker confirms, in batches, the connections it
-// took and how many of its connections closed. Plain guards, no schema library: they run in apps.
+// hands it accepted connections one by one, and the worker confirms each connection as it takes it,
+// with how many of its connections have closed since its last report. Plain guards, no schema library: they run in apps.
 
 export const BALANCER_MESSAGE_TYPES = {
   /** worker -> primary: listen on this address for me (and every worker of the app asking the same). */
@@ -18,6 +18,14 @@ export const BALANCER_MESSAGE_TYPES = {
 
 const B = BALANCER_MESSAGE_TYPES;
 
+/**
+ * Set on the messages the primary sends a worker. Node's IPC channel emits a message whose `cmd` starts
+ * with "NODE_" as 'internalMessage' instead of 'message' (node:cluster's own use the same path), so an
+ * app's `process.on('message')` listeners never see the balancer's traffic or the socket of each
+ * connection.
+ */
+export const INTERNAL_CMD = 'NODE_SHOAL_BALANCER';
+
 export interface ListenRequest {
   type: typeof B.listen;
   key: string;
@@ -26,6 +34,7 @@ export interface ListenRequest {
   backlog: number;
 }
 export interface ListenAck {
+  cmd: typeof INTERNAL_CMD;
   type: typeof B.listenAck;
   key: string;
   errno: number;
@@ -34,6 +43,7 @@ export interface ListenAck {
   family: string;
 }
 export interface ConnMessage {
+  cmd: typeof INTERNAL_CMD;
   type: typeof B.conn;
   key: string;
   id: number;
@@ -59,6 +69,7 @@ export const balancerMessage = {
     errno: number,
     bound?: { address: string; port: number; family: string },
   ): ListenAck => ({
+    cmd: INTERNAL_CMD,
     type: B.listenAck,
     key,
     errno,
@@ -67,7 +78,7 @@ export const balancerMessage = {
     family: bound?.family ?? '',
   }),
   unlisten: (key: string) => ({ type: B.unlisten, key }) as const,
-  conn: (key: string, id: number): ConnMessage => ({ type: B.conn, key, id }),
+  conn: (key: string, id: number): ConnMessage => ({ cmd: INTERNAL_CMD, type: B.conn, key, id }),
   conns: (taken: number[], refused: number[], closed: number): ConnsReport => ({
     type: B.conns,
     taken,

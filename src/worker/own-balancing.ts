@@ -44,16 +44,20 @@ function send(message: object): void {
   if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
-/** One report per turn of the loop, however many connections came and went in it. */
+function sendReport(): void {
+  send(balancerMessage.conns(taken, refused, closed));
+  taken = [];
+  refused = [];
+  closed = 0;
+}
+
+/** Closes are counted and reported once per turn of the loop, however many came in it. */
 function scheduleReport(): void {
   if (reportScheduled) return;
   reportScheduled = true;
   setImmediate(() => {
     reportScheduled = false;
-    send(balancerMessage.conns(taken, refused, closed));
-    taken = [];
-    refused = [];
-    closed = 0;
+    if (taken.length > 0 || refused.length > 0 || closed > 0) sendReport();
   });
 }
 
@@ -106,21 +110,26 @@ export function installOwnBalancing(): void {
     });
     send(balancerMessage.listen(key, host, port, query.backlog ?? 511));
   };
-  process.on('message', (message: unknown, handle: unknown) => {
+  // The primary's balancer messages come as Node's internal messages (see INTERNAL_CMD), out of the app's sight.
+  process.on('internalMessage' as 'message', (message: unknown, handle: unknown) => {
     if (isListenAck(message)) {
       for (const w of acks.get(message.key)?.splice(0) ?? []) w(message);
       return;
     }
     if (!isConnMessage(message) || !handle) return;
     const standIn = byKey.get(message.key);
-    scheduleReport();
+    // Answered at once, as node:cluster's own workers do: the reply leaves in the same turn as Node's
+    // acknowledgement of the handle, so the primary reads both in one wake-up and frees its copy sooner.
+    // It carries the closes counted so far, which keeps least-connections' counts as fresh as before.
     if (!standIn?.onconnection) {
       // Closed meanwhile (a drain): the primary still holds the connection and gives it to another worker.
       refused.push(message.id);
+      sendReport();
       (handle as { close?: () => void }).close?.();
       return;
     }
     taken.push(message.id);
+    sendReport();
     // The raw handle goes where node:net's own accept would put it: the server counts it, applies
     // maxConnections and emits 'connection' with a socket whose `server` is set.
     standIn.onconnection(0, handle);

@@ -3,6 +3,7 @@
 // (every worker holds the listening socket itself, where round-robin keeps it in the primary).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { describe, it } from '../helpers/node-test.js';
 import { startLoad } from '../helpers/load.js';
@@ -116,6 +117,59 @@ describe('balancers', () => {
     for (let i = 0; i < 3; i++) held.push(await heldConnection(port));
     assert.equal(on(first), 3, 'the next connections all went to the emptied worker');
     assert.equal(on(workers[1]!.pid!), 3);
+  });
+
+  it("least-connections: the balancer's messages and sockets stay out of the app's message listeners", async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    await home.ok(
+      [
+        'start',
+        fixture('message-listener.js'),
+        '--name',
+        'web',
+        '-i',
+        '2',
+        '--balancer',
+        'least-connections',
+      ],
+      {
+        env: { PORT: String(port) },
+      },
+    );
+    await waitFor('two workers online', async () => {
+      const list = await home.list();
+      return list.length === 2 && list.every((p) => p.status === 'online') ? list : null;
+    });
+    // A new connection per request: each one is handed to a worker by the primary, with a message.
+    const get = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject);
+      });
+    const answers: string[] = [];
+    for (let i = 0; i < 10; i++) answers.push(await get('/'));
+    assert.equal(answers.filter((a) => a.startsWith('hello from')).length, 10);
+    const seen = new Map<number, { messages: number; withHandle: number; types: string[] }>();
+    await waitFor('both workers to answer /seen', async () => {
+      const s = JSON.parse(await get('/seen'));
+      seen.set(s.pid, s);
+      return seen.size === 2;
+    });
+    for (const s of seen.values()) {
+      assert.equal(s.withHandle, 0, `no socket reached the app's listener: ${JSON.stringify(s)}`);
+      assert.deepEqual(
+        s.types.filter((type) => type.startsWith('shoal:bal:')),
+        [],
+        'no balancer message reached the app',
+      );
+    }
   });
 
   it('least-connections: a connection handed to a dying worker is not left open in the primary', async (t) => {

@@ -128,23 +128,18 @@ describe('cli basics', () => {
 
   it('lists an app with autostart off as stopped, and starts it by name', async (t) => {
     const home = createHome(t);
-    const { writeFileSync } = await import('node:fs');
-    const file = join(home.dir, 'apps.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apps: [
-          { name: 'later', script: fixture('forever.js'), autostart: false },
-          {
-            name: 'laterc',
-            script: fixture('http-hello.js'),
-            instances: 2,
-            autostart: false,
-            env: { PORT: '0' },
-          },
-        ],
-      }),
-    );
+    const file = home.writeProcessFile({
+      apps: [
+        { name: 'later', script: fixture('forever.js'), autostart: false },
+        {
+          name: 'laterc',
+          script: fixture('http-hello.js'),
+          instances: 2,
+          autostart: false,
+          env: { PORT: '0' },
+        },
+      ],
+    });
     await home.ok(['start', file]);
     const list = await home.list();
     assert.deepEqual(

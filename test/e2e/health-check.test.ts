@@ -22,22 +22,18 @@ function get(port: number, path: string): Promise<string> {
 
 async function startApp(home: ShoalHome, port: number, buildFile: string, instances: number) {
   writeFileSync(buildFile, 'ok');
-  const file = join(home.dir, 'apps.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        {
-          name: 'web',
-          script: fixture('health-app.js'),
-          instances,
-          exec_mode: instances > 1 ? 'cluster' : 'fork',
-          env: { PORT: String(port), BUILD_FILE: buildFile },
-          health_check: { path: '/healthz', interval: '300ms', timeout: '1s', failures: 3 },
-        },
-      ],
-    }),
-  );
+  const file = home.writeProcessFile({
+    apps: [
+      {
+        name: 'web',
+        script: fixture('health-app.js'),
+        instances,
+        exec_mode: instances > 1 ? 'cluster' : 'fork',
+        env: { PORT: String(port), BUILD_FILE: buildFile },
+        health_check: { path: '/healthz', interval: '300ms', timeout: '1s', failures: 3 },
+      },
+    ],
+  });
   await home.ok(['start', file]);
   return waitFor('every process online', async () => {
     const list = await home.list();

@@ -3,7 +3,7 @@
 // rotated; the log file itself stays raw.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from '../helpers/node-test.js';
 import { BIN, createHome, fixture, type ShoalHome, waitFor } from '../helpers/shoal.js';
@@ -13,21 +13,17 @@ const PREFIXED = /^(\d+)\|web \| (worker (\d+) line (\d+))$/;
 
 /** A cluster app of 3 workers printing lines that name their instance, its files rotating at 32 KiB. */
 async function startWorkers(home: ShoalHome): Promise<void> {
-  const file = join(home.dir, 'apps.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apps: [
-        {
-          name: 'web',
-          script: fixture('instance-lines.js'),
-          instances: 3,
-          exec_mode: 'cluster',
-          log_max_size: '32K',
-        },
-      ],
-    }),
-  );
+  const file = home.writeProcessFile({
+    apps: [
+      {
+        name: 'web',
+        script: fixture('instance-lines.js'),
+        instances: 3,
+        exec_mode: 'cluster',
+        log_max_size: '32K',
+      },
+    ],
+  });
   await home.ok(['start', file]);
 }
 

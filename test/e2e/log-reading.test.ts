@@ -24,13 +24,9 @@ describe('reading logs', () => {
       script,
       "console.log('hello from ' + process.env.NODE_APP_INSTANCE); console.error('oops'); setInterval(() => {}, 1000);\n",
     );
-    const file = join(home.dir, 'apps.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apps: [{ name: 'web', script, instances: 2, exec_mode: 'cluster', log_type: 'json' }],
-      }),
-    );
+    const file = home.writeProcessFile({
+      apps: [{ name: 'web', script, instances: 2, exec_mode: 'cluster', log_type: 'json' }],
+    });
     await home.ok(['start', file]);
     const out = home.logPath('web');
     await waitFor(
@@ -164,13 +160,9 @@ describe('reading logs', () => {
     closeSync(fd);
     const i = perBlock;
     // No size limit: the 1 GB file must stay as it is, not be rotated on the first write.
-    const file = join(home.dir, 'apps.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apps: [{ name: 'big', script: fixture('forever.js'), out_file: big, log_max_size: false }],
-      }),
-    );
+    const file = home.writeProcessFile({
+      apps: [{ name: 'big', script: fixture('forever.js'), out_file: big, log_max_size: false }],
+    });
     await home.ok(['start', file]);
     await waitFor('the app wrote its line', () => {
       const fd2 = openSync(big, 'r');

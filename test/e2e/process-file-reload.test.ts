@@ -279,6 +279,39 @@ describe('applying an edited process file', { skip: linuxOnly }, () => {
     );
   });
 
+  it('deletes and starts again a cluster app whose balancer changed, which then serves with the new one', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    const file = join(home.dir, 'ecosystem.config.js');
+    const app = (balancer: string): App => ({
+      name: 'web',
+      script: fixture('http-hello.js'),
+      instances: 2,
+      balancer,
+      env: { PORT: String(port) },
+    });
+    writeProcessFile(file, [app('round-robin')]);
+    await home.ok(['start', file]);
+    writeProcessFile(file, [app('least-connections')]);
+    const res = JSON.parse((await home.ok(['reload', file, '--json'])).stdout) as ApplyJson;
+    assert.equal(res.apps[0]!.action, 'recreated');
+    assert.deepEqual(res.apps[0]!.changes.changed, ['balancer']);
+    await waitFor('two workers online', async () => {
+      const list = await home.list();
+      return list.length === 2 && list.every((p) => p.status === 'online');
+    });
+    const answer = await waitFor('an answer from the app', async () => {
+      try {
+        return await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      } catch {
+        return null;
+      }
+    });
+    assert.match(answer, /hello from \d+/);
+    const [d] = await home.describe('web');
+    assert.equal(d!.config.balancer, 'least-connections');
+  });
+
   it('reports an app whose reload failed with its code, keeps its old workers serving, and goes on with the rest', async (t) => {
     const home = createHome(t);
     const port = await freePort();

@@ -3,7 +3,7 @@
 // the harmless readable (a URL without credentials, TOKEN_TTL, *_SECRET_FILE). `shoal delete` removes the
 // app's signing secret, so an app started later under the same name does not accept the old tokens.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from '../helpers/node-test.js';
 import { createHome, fixture } from '../helpers/shoal.js';
@@ -13,33 +13,24 @@ const SECRETS = ['hunter2', 'pa55word', 'S'.repeat(40), 'tok-3x4mple', 'ghp_secr
 describe('secrets in what the CLI prints', () => {
   it('are hidden by name and by value in config, describe and env, and the harmless are not', async (t) => {
     const home = createHome(t);
-    const file = join(home.dir, 'apps.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        apps: [
-          {
-            name: 'leaky',
-            script: fixture('forever.js'),
-            args: [
-              '--db-password=hunter2',
-              '--port=3000',
-              '--upstream',
-              'https://ghp_secret@example.com/repo',
-            ],
-            env: {
-              REDIS_URL: 'redis://127.0.0.1:6379/0',
-              DATABASE_URL: 'postgres://app:pa55word@db.internal:5432/app',
-              TOKEN_TTL: '3600',
-              JWT_SECRET_FILE: '/run/secrets/jwt',
-              API_TOKEN: 'tok-3x4mple',
-            },
-            store: { backend: 'redis', url: 'redis://:hunter2@127.0.0.1:6390/1' },
-            auth: { secret: 'S'.repeat(40) },
+    const file = home.writeProcessFile({
+      apps: [
+        {
+          name: 'leaky',
+          script: fixture('forever.js'),
+          args: ['--db-password=hunter2', '--port=3000', '--upstream', 'https://ghp_secret@example.com/repo'],
+          env: {
+            REDIS_URL: 'redis://127.0.0.1:6379/0',
+            DATABASE_URL: 'postgres://app:pa55word@db.internal:5432/app',
+            TOKEN_TTL: '3600',
+            JWT_SECRET_FILE: '/run/secrets/jwt',
+            API_TOKEN: 'tok-3x4mple',
           },
-        ],
-      }),
-    );
+          store: { backend: 'redis', url: 'redis://:hunter2@127.0.0.1:6390/1' },
+          auth: { secret: 'S'.repeat(40) },
+        },
+      ],
+    });
     const outputs: Record<string, string> = {
       config: (await home.ok(['config', file])).stdout,
     };

@@ -2,7 +2,7 @@
 // runs even when a test fails (every daemon killed, every process it started gone, the home removed) and
 // fails the test when Shoal's processes printed a Node warning.
 import { type ExecFileException, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,13 @@ export class ShoalHome {
   readonly cliWarnings: string[] = [];
   constructor(dir: string) {
     this.dir = dir;
+  }
+
+  /** Writes a JSON process file (`{ apps: [...] }` and any top-level keys) into the home; returns its path. */
+  writeProcessFile(content: object, name = 'apps.json'): string {
+    const file = join(this.dir, name);
+    writeFileSync(file, JSON.stringify(content));
+    return file;
   }
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -25,6 +25,9 @@ function needsNewRunner(current: AppConfig, next: AppConfig): string | null {
     return `exec_mode changed (${current.exec_mode} -> ${next.exec_mode})`;
   if (next.exec_mode === 'cluster' && current.interpreter !== next.interpreter)
     return 'the interpreter of a cluster app changed (it runs the primary and every worker)';
+  // The primary holds the listening sockets and does the balancing; a reload keeps it.
+  if (next.exec_mode === 'cluster' && current.balancer !== next.balancer)
+    return `balancer changed (${current.balancer} -> ${next.balancer}; it is set up when the primary starts)`;
   return null;
 }
 
