@@ -9,7 +9,7 @@
 //   GET  /metrics                     Prometheus text format
 //   POST /api/apps/TARGET/ACTION      restart | reload | stop | scale (body {"instances": N | "+N" | ...})
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { type ErrorCode, isShoalError, ShoalError } from '../errors.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { hasBearerToken } from './auth-token.js';
@@ -18,7 +18,7 @@ import { checkLoopbackRequest } from './loopback-guard.js';
 import { streamLogs, type TailedFile } from './log-stream.js';
 import { CounterContinuity } from './counter-continuity.js';
 import { type Reader, WebSessions } from './web-sessions.js';
-import { type MetricsSource, PROMETHEUS_CONTENT_TYPE, renderMetrics } from './prometheus.js';
+import type { MetricsSource } from './prometheus.js';
 
 /** What the web server needs from the daemon: the same operations the control socket offers. */
 export interface WebBackend extends MetricsSource {
@@ -44,7 +44,7 @@ const MAX_LOG_STREAMS = 32;
 const MAX_LOG_STREAMS_PER_READER = 8;
 const INITIAL_LOG_LINES = 100;
 
-const ScaleBody = z.object({ instances: z.union([z.number().int(), z.string().regex(/^([+-]?\d+|max)$/)]) });
+const ScaleBody = z.object({ instances: z.union([z.int(), z.string().check(z.regex(/^([+-]?\d+|max)$/))]) });
 const ACTIONS = ['restart', 'reload', 'stop', 'scale'] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -108,8 +108,11 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
         mustRead(req);
         return sendJson(res, 200, state(ctx.backend));
       }
-      if (path === '/metrics')
+      if (path === '/metrics') {
+        // prom-client is a few MB: loaded by the first scrape, not by a page that never asks for it.
+        const { PROMETHEUS_CONTENT_TYPE, renderMetrics } = await import('./prometheus.js');
         return send(res, 200, PROMETHEUS_CONTENT_TYPE, await renderMetrics(ctx.backend, continuity));
+      }
       if (path === '/api/logs') {
         const reader = mustRead(req);
         const app = url.searchParams.get('app');

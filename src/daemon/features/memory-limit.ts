@@ -16,9 +16,11 @@ export function memoryLimitFeature(): DaemonFeature {
     const seen = new Set<number>();
     for (const app of supervisor.appRunners()) {
       const limit = app.config.max_memory_restart;
+      // Most apps have no limit: their process lists are not built on every tick (their ids, unseen,
+      // leave the bookkeeping below).
+      if (limit === null) continue;
       for (const p of app.processes()) {
         seen.add(p.id);
-        if (limit === null) continue;
         const decision = decideMemoryRestart({
           limit,
           status: p.status,

@@ -1,29 +1,66 @@
 // `watch`: restart (fork) or reload (cluster) an app when files under its watched paths change.
 // Editors and build tools write in bursts (temp file, rename, chmod; many files per save), so events are
 // coalesced: the restart happens once the paths have been quiet for watch_delay ms (300 ms when 0).
-import { type FSWatcher, watch } from 'chokidar';
+// chokidar is loaded when the first app with watch on is added: a daemon without one never pays for it.
+import type { FSWatcher } from 'chokidar';
 import { relative } from 'node:path';
 import type { AppRunner } from '../app-runner.js';
 import { isMeantToRun, refreshApp } from '../app-refresh.js';
 import { log } from '../daemon-log.js';
 import type { DaemonFeature, FeatureContext } from './feature.js';
-import { watchRules } from './watch-rules.js';
+import { type WatchRules, watchRules } from './watch-rules.js';
 
 /** Quiet period when watch_delay is 0: long enough for an editor's save sequence, short for a human. */
 export const DEFAULT_WATCH_DELAY_MS = 300;
+
+let chokidar: Promise<typeof import('chokidar')> | null = null;
 
 class AppWatch {
   private timer: NodeJS.Timeout | null = null;
   private changed = new Set<string>();
   private running: Promise<void> | null = null;
   private closed = false;
+  private watcher: FSWatcher | null = null;
+  private readonly opened: Promise<void>;
 
   constructor(
     private readonly runner: AppRunner,
-    private readonly watcher: FSWatcher,
+    rules: WatchRules,
     private readonly delayMs: number,
     private readonly stillCurrent: () => boolean,
-  ) {}
+  ) {
+    this.opened = this.open(rules).catch((err: unknown) => this.onError(err));
+  }
+
+  private async open(rules: WatchRules): Promise<void> {
+    chokidar ??= import('chokidar');
+    const { watch } = await chokidar.catch((err: unknown) => {
+      chokidar = null; // the next app tries again
+      throw err;
+    });
+    // Removed or replaced while chokidar was loading: watch nothing.
+    if (this.closed) return;
+    const watcher = watch(rules.roots, {
+      ignoreInitial: true,
+      ignored: (path: string) => rules.isIgnored(path),
+    });
+    this.watcher = watcher;
+    const app = this.runner.name;
+    watcher.on('all', (_event, path) => this.onChange(path));
+    watcher.on('ready', () => log('watch.ready', { app, paths: rules.roots, delay_ms: this.delayMs }));
+    watcher.on('error', (err) => this.onError(err));
+  }
+
+  private onError(err: unknown): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    log('watch.error', {
+      app: this.runner.name,
+      message: (err as Error).message,
+      // The usual cause on Linux: too many files watched for the inotify limit.
+      hint:
+        code === 'ENOSPC' ? 'raise fs.inotify.max_user_watches or narrow watch / ignore_watch' : undefined,
+    });
+  }
 
   onChange(path: string): void {
     if (this.closed) return;
@@ -58,7 +95,8 @@ class AppWatch {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.watcher.close();
+    await this.opened;
+    await this.watcher?.close();
   }
 }
 
@@ -81,28 +119,10 @@ export function watchFeature(): DaemonFeature {
       home: ctx.paths.root,
       logFiles: () => runner.logFiles().map((f) => f.path),
     });
-    const watcher = watch(rules.roots, {
-      ignoreInitial: true,
-      ignored: (path: string) => rules.isIgnored(path),
-    });
     const supervisor = ctx.supervisor;
     const delayMs = config.watch_delay > 0 ? config.watch_delay : DEFAULT_WATCH_DELAY_MS;
-    const w = new AppWatch(runner, watcher, delayMs, () => supervisor.app(runner.name) === runner);
+    const w = new AppWatch(runner, rules, delayMs, () => supervisor.app(runner.name) === runner);
     watches.set(runner.name, w);
-    watcher.on('all', (_event, path) => w.onChange(path));
-    watcher.on('ready', () =>
-      log('watch.ready', { app: runner.name, paths: rules.roots, delay_ms: delayMs }),
-    );
-    watcher.on('error', (err) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      log('watch.error', {
-        app: runner.name,
-        message: (err as Error).message,
-        // The usual cause on Linux: too many files watched for the inotify limit.
-        hint:
-          code === 'ENOSPC' ? 'raise fs.inotify.max_user_watches or narrow watch / ignore_watch' : undefined,
-      });
-    });
   };
   const onRemoved = (name: string) => void unwatch(name);
 

@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createToken } from '../../web/auth-token.js';
 import { allowedHosts } from '../../web/loopback-guard.js';
-import { createRouter, type WebBackend } from '../../web/routes.js';
+import { lazyHandler } from '../../web/lazy-handler.js';
+import type { WebBackend } from '../../web/routes.js';
 import { startWebServer, type WebServer } from '../../web/server.js';
 import { log } from '../daemon-log.js';
 import type { Supervisor } from '../supervisor.js';
@@ -50,7 +51,12 @@ export function webFeature(): DaemonFeature {
       const tokenFile = join(paths.root, 'web-token');
       const token = createToken(tokenFile);
       try {
-        const router = createRouter({ backend: backendOf(supervisor), token, hosts: allowedHosts(port) });
+        const hosts = allowedHosts(port);
+        // The port is taken now, the router's code when the first request comes (see lazy-handler.ts).
+        const router = lazyHandler(async () => {
+          const { createRouter } = await import('../../web/routes.js');
+          return createRouter({ backend: backendOf(supervisor), token, hosts });
+        });
         server = await startWebServer(port, router);
       } catch (err) {
         rmSync(tokenFile, { force: true });

@@ -1,8 +1,8 @@
 // Upgrades a parsed dump.json of any known version to the current one, one named step per version,
 // so that a dump written by an older Shoal still resurrects. To add version N+1: write `vNtoN1`,
-// append it to STEPS, bump CURRENT_DUMP_VERSION and the schema in dump-schema.ts.
+// append it to STEPS, bump CURRENT_DUMP_VERSION (dump-version.ts) and the schema in dump-schema.ts.
 import { isPlainObject as isObject } from '../../config/is-object.js';
-import { CURRENT_DUMP_VERSION } from './dump-schema.js';
+import { CURRENT_DUMP_VERSION } from './dump-version.js';
 
 export class DumpVersionError extends Error {}
 

@@ -1,9 +1,10 @@
 // The shape of SHOAL_HOME/dump.json, the process list `shoal save` writes and `shoal resurrect` reads.
-// Older shapes are upgraded by the steps in dump-migrations.ts before this schema checks them.
-import { z } from 'zod';
+// Older shapes are upgraded by the steps in dump-migrations.ts before this schema checks them. Loaded
+// only by dump-file.ts, which save and resurrect load when they run.
+import { z } from 'zod/mini';
 import { AppConfigSchema } from '../../protocol/app-config.js';
 
-export const CURRENT_DUMP_VERSION = 1;
+export { CURRENT_DUMP_VERSION } from './dump-version.js';
 
 export const SavedAppSchema = z.object({
   /** The normalized config the app runs with; defaults added to AppConfig later fill in on read. */
@@ -11,7 +12,7 @@ export const SavedAppSchema = z.object({
   /** Environment of the shell that started the app (the base layer of its env, see launch-spec.ts). */
   cli_env: z.record(z.string(), z.string()),
   /** Processes the app had when saved (after any `shoal scale`). */
-  instances: z.number().int().min(1),
+  instances: z.int().check(z.minimum(1)),
   /** "stopped" apps are registered on resurrect but not started. */
   status: z.enum(['running', 'stopped']),
 });

@@ -8,7 +8,7 @@ import type { ControlChannel } from '../../protocol/control-channel.js';
 import type { AppConfig } from '../../protocol/app-config.js';
 import { log } from '../daemon-log.js';
 import type { Supervisor } from '../supervisor.js';
-import { type DumpPaths, readDump } from './dump-file.js';
+import type { DumpPaths } from './dump-file.js';
 import type { SavedApp } from './dump-schema.js';
 
 /** The config to start: "max" stays "max" (one per CPU of this machine), else the saved count. */
@@ -26,6 +26,8 @@ export async function resurrectApps(
 ): Promise<Result<ControlChannel, 'resurrect'>> {
   // The home was checked when the daemon started; check again before running what it holds.
   assertHomeIsPrivate(dirname(paths.dumpFile));
+  // The dump's schema (zod) is loaded by the first save or resurrect, not by every daemon.
+  const { readDump } = await import('./dump-file.js');
   const loaded = await readDump(paths);
   const messages = [...loaded.notes];
   const names: string[] = [];

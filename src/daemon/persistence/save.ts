@@ -8,8 +8,9 @@ import { savedAsRunning } from '../../supervision/process-state.js';
 import { packageVersion } from '../../protocol/version.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
-import { type DumpPaths, writeDump } from './dump-file.js';
-import { CURRENT_DUMP_VERSION, type DumpDocument, type SavedApp } from './dump-schema.js';
+import type { DumpPaths } from './dump-file.js';
+import type { DumpDocument, SavedApp } from './dump-schema.js';
+import { CURRENT_DUMP_VERSION } from './dump-version.js';
 import { usableCpus } from '../../usable-cpus.js';
 
 /** An app counts as running when any of its processes is meant to run; "errored" too (it may work after a reboot). */
@@ -51,6 +52,8 @@ export async function saveApps(
     );
   }
   const doc = snapshotApps(apps);
+  // The dump's schema (zod) is loaded by the first save or resurrect, not by every daemon.
+  const { writeDump } = await import('./dump-file.js');
   try {
     await writeDump(paths, doc);
   } catch (err) {
