@@ -34,6 +34,8 @@ const MODES = ['new connection', 'keep-alive'] as const;
 interface Running {
   port: number;
   workerPids: number[];
+  /** The process holding the listening socket: Node's cluster primary, or Shoal's primary of the app. */
+  primaryPid: number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ async function start(target: Target, script: string): Promise<Running> {
     return {
       port,
       workerPids,
+      primaryPid: child.pid!,
       stop: async () => {
         unregister();
         child.kill('SIGTERM');
@@ -62,14 +65,14 @@ async function start(target: Target, script: string): Promise<Running> {
     timeoutMs: 60_000,
   });
   const workerPids = await waitForWorkers(port, 2);
-  return { port, workerPids, stop: () => m.shutdown() };
+  return { port, workerPids, primaryPid: parentOf(workerPids[0]!), stop: () => m.shutdown() };
 }
 
+/** Fields of /proc/<pid>/stat after the command name (state is [0]). */
+const statOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 /** CPU time (ms) of a process from /proc/<pid>/stat. */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
+const cpuMs = (pid: number) => ((Number(statOf(pid)[11]) + Number(statOf(pid)[12])) * 1000) / 100;
+const parentOf = (pid: number) => Number(statOf(pid)[1]);
 
 /** A keep-alive client sending `path` back to back until stopped. */
 function client(port: number, path: string, agent: http.Agent, running: () => boolean): Promise<void> {
@@ -125,12 +128,17 @@ async function cpuSpread(target: 'round-robin' | 'least-connections'): Promise<n
 
 const loadBefore = loadavg()[0]!;
 const rps = new Map<string, number[]>();
+const primaryUs = new Map<string, number[]>();
 for (let round = 0; round < ROUNDS; round++) {
   const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]!);
   for (const target of order) {
     const r = await start(target, '');
     try {
       for (const mode of MODES) {
+        // The primary's CPU per request in the window: with a new connection per request, what the
+        // distribution itself costs, steadier on a shared machine than throughput.
+        let primaryStart = 0;
+        let primaryUsed = 0;
         const w = await measureWindow(
           {
             generator: 'raw',
@@ -143,10 +151,18 @@ for (let round = 0; round < ROUNDS; round++) {
           1,
           1000,
           WINDOW_MS,
+          {
+            begin: () => (primaryStart = cpuMs(r.primaryPid)),
+            end: () => (primaryUsed = cpuMs(r.primaryPid) - primaryStart),
+          },
         );
         const key = `${target}|${mode}`;
         rps.set(key, [...(rps.get(key) ?? []), w.rps]);
-        console.log(`round ${round + 1} ${target} ${mode}: ${Math.round(w.rps)} req/s, ${w.failed} failed`);
+        const perRequest = (primaryUsed * 1000) / Math.max(1, w.requests);
+        primaryUs.set(key, [...(primaryUs.get(key) ?? []), perRequest]);
+        console.log(
+          `round ${round + 1} ${target} ${mode}: ${Math.round(w.rps)} req/s, ${w.failed} failed, primary ${perRequest.toFixed(0)} µs/request`,
+        );
       }
     } finally {
       await r.stop();
@@ -172,6 +188,11 @@ const label: Record<Target, string> = {
   kernel: 'Shoal, balancer kernel',
   'least-connections': 'Shoal, balancer least-connections',
 };
+const usMed = (k: string) => median(primaryUs.get(k) ?? []) ?? 0;
+const primaryRows = TARGETS.filter((t) => t !== 'kernel').map(
+  (t) =>
+    `| ${label[t]} | ${fmt(usMed(`${t}|new connection`))} (${(usMed(`${t}|new connection`) / usMed('node-rr|new connection')).toFixed(2)}x) | ${(primaryUs.get(`${t}|new connection`) ?? []).map(fmt).join(', ')} |`,
+);
 const rows = TARGETS.map(
   (t) =>
     `| ${label[t]} | ${MODES.map((m) => `${fmt(med(`${t}|${m}`))} (${(med(`${t}|${m}`) / med(`node-rr|${m}`)).toFixed(2)}x)`).join(' | ')} |`,
@@ -190,6 +211,14 @@ client address ip-hash is one worker by design).
 | configuration | new connection req/s | keep-alive req/s |
 | --- | ---: | ---: |
 ${rows.join('\n')}
+
+CPU time of the process that holds the listening socket (Node's primary, Shoal's primary of the app) per
+request with a new connection per request, from /proc/<pid>/stat (10 ms ticks) over the same windows: what
+the distribution itself costs, less moved by other load than throughput. (kernel leaves it off the path.)
+
+| configuration | primary µs per request (median) | rounds |
+| --- | ---: | --- |
+${primaryRows.join('\n')}
 
 Worker CPU spread with uneven long-lived connections (spin app: four keep-alive clients costing 10 ms of
 CPU per request, opened one by one with a short light request between them, plus two light clients
