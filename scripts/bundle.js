@@ -79,7 +79,7 @@ for (const group of GROUPS) {
   );
 }
 // SHOAL_BUNDLE_METAFILE=path writes esbuild's metafile of every group (one object: inputs and outputs)
-// for esbuild's analyzer or scripts/bundle-report.js: what each entry loads and from which package.
+// for esbuild's analyzer: what each entry loads and from which package.
 if (metafile) {
   const merged = { inputs: {}, outputs: {} };
   for (const r of results) {
