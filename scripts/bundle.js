@@ -52,6 +52,24 @@ const keepModuleUrls = {
   },
 };
 
+/**
+ * Shoal's messages are English: zod's index of its other locales (some 50 languages) becomes an empty
+ * module in every bundle. zod's English messages are imported by zod itself (and by
+ * src/protocol/zod-mini.ts), not through that index; without this the CLI's shared chunk with the daemon
+ * carries every locale, parsed on each command.
+ */
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}node_modules${sep}zod${sep}`)
+        ? { path: 'zod-locales', namespace: 'zod-english-only' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 await rm(out, { recursive: true, force: true });
 const metafile = process.env.SHOAL_BUNDLE_METAFILE;
 const results = [];
@@ -72,7 +90,7 @@ for (const group of GROUPS) {
       banner: {
         js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);",
       },
-      plugins: [keepModuleUrls],
+      plugins: [keepModuleUrls, englishOnly],
       metafile: metafile !== undefined,
       logLevel: 'warning',
     }),
