@@ -66,7 +66,10 @@ const englishOnly = {
         ? { path: 'zod-locales', namespace: 'zod-english-only' }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: 'export {};', loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: 'export {};',
+      loader: 'js',
+    }));
   },
 };
 
