@@ -14,14 +14,21 @@ const src = join(root, 'src');
 const dist = join(root, 'dist');
 const out = join(dist, 'bundle');
 
-/** Bundle name -> entry in src/ (its tsc output becomes the stub). */
-const ENTRIES = {
-  cli: 'cli/index.ts',
-  daemon: 'daemon/main.ts',
-  primary: 'primary/main.ts',
-  preload: 'worker/preload.ts',
-  'hang-watchdog-thread': 'worker/hang-watchdog-thread.ts',
-};
+/**
+ * Bundle name -> entry in src/ (its tsc output becomes the stub), in groups built separately. Entries of
+ * one group share chunks; a group is the set of entries that may run in one process (the CLI turns into
+ * the daemon for `shoal run` and `daemon --foreground`). An entry that always runs in a process of its own
+ * is a group alone, so that no chunk it loads carries code only another entry uses: shared chunks are
+ * cut by module, and the daemon's classic schema API would put all of zod's core (every locale, the JSON
+ * Schema tools) into the chunk the cluster primary shares with it.
+ */
+const GROUPS = [
+  { cli: 'cli/index.ts', daemon: 'daemon/main.ts' },
+  { primary: 'primary/main.ts' },
+  { preload: 'worker/preload.ts' },
+  { 'hang-watchdog-thread': 'worker/hang-watchdog-thread.ts' },
+];
+const ENTRIES = Object.assign({}, ...GROUPS);
 
 // Loaded on demand or natively built: left to Node's resolver from node_modules.
 const EXTERNAL = ['koffi', 'tsx', 'ioredis', 'jose', 'ink', 'react', 'react-devtools-core', 'chokidar'];
@@ -45,24 +52,63 @@ const keepModuleUrls = {
   },
 };
 
-await rm(out, { recursive: true, force: true });
-await build({
-  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(src, file)])),
-  outdir: out,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: EXTERNAL,
-  chunkNames: 'chunk-[hash]',
-  // Bundled CommonJS packages (commander, yaml) call require() for Node's built-ins.
-  banner: {
-    js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);",
+/**
+ * Shoal's messages are English: zod's index of its other locales (some 50 languages) becomes an empty
+ * module in every bundle. zod's English messages are imported by zod itself (and by
+ * src/protocol/zod-mini.ts), not through that index; without this the CLI's shared chunk with the daemon
+ * carries every locale, parsed on each command.
+ */
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}node_modules${sep}zod${sep}`)
+        ? { path: 'zod-locales', namespace: 'zod-english-only' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: 'export {};',
+      loader: 'js',
+    }));
   },
-  plugins: [keepModuleUrls],
-  logLevel: 'warning',
-});
+};
+
+await rm(out, { recursive: true, force: true });
+const metafile = process.env.SHOAL_BUNDLE_METAFILE;
+const results = [];
+for (const group of GROUPS) {
+  results.push(
+    await build({
+      entryPoints: Object.fromEntries(Object.entries(group).map(([name, file]) => [name, join(src, file)])),
+      outdir: out,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: EXTERNAL,
+      // Content-hashed: a chunk two groups both produce is the same file.
+      chunkNames: 'chunk-[hash]',
+      // Bundled CommonJS packages (commander, yaml) call require() for Node's built-ins.
+      banner: {
+        js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);",
+      },
+      plugins: [keepModuleUrls, englishOnly],
+      metafile: metafile !== undefined,
+      logLevel: 'warning',
+    }),
+  );
+}
+// SHOAL_BUNDLE_METAFILE=path writes esbuild's metafile of every group (one object: inputs and outputs)
+// for esbuild's analyzer: what each entry loads and from which package.
+if (metafile) {
+  const merged = { inputs: {}, outputs: {} };
+  for (const r of results) {
+    Object.assign(merged.inputs, r.metafile.inputs);
+    Object.assign(merged.outputs, r.metafile.outputs);
+  }
+  await writeFile(metafile, JSON.stringify(merged));
+}
 
 for (const [name, file] of Object.entries(ENTRIES)) {
   const stub = join(dist, file).replace(/\.ts$/, '.js');

@@ -1,7 +1,7 @@
 // How `shoal logs` prints a line: with the writer's prefix (`<instance>|<app> | `, as PM2 prints it),
 // optionally a time, or as a JSON object for any app (log_type json files hold them already).
-import dayjs from 'dayjs';
 import type { LogFile } from '../protocol/control-channel.js';
+import { formatDate } from '../supervision/date-format.js';
 import { dim, red } from './output.js';
 
 export interface PrintOptions {
@@ -65,7 +65,7 @@ export function formatLine(
     });
   }
   // A time read from the line where it has one; else the time it is printed (PM2's --timestamp).
-  const time = opts.timestamp ? `${dayjs(p.timestamp ?? undefined).format(opts.timestamp)} ` : '';
+  const time = opts.timestamp ? `${formatDate(opts.timestamp, p.timestamp ?? undefined)} ` : '';
   if (opts.raw) return `${time}${p.message}`;
   const who = p.instance === null ? `${p.app} | ` : `${p.instance}|${p.app} | `;
   return `${time}${p.stream === 'err' ? red(who) : dim(who)}${p.message}`;

@@ -1,6 +1,6 @@
 // The schemas of the app messages the supervisor keeps (see app-messages.ts for the whole list). Only the
 // supervisor side loads this module: app processes never load the schema library.
-import { z } from 'zod';
+import * as z from './zod-mini.js';
 import { AppMetricSchema } from './app-metrics.js';
 import { APP_MESSAGE_TYPES } from './app-messages.js';
 
@@ -11,6 +11,6 @@ export const StatsMessageSchema = z.object({
   /** Event-loop delay over the last interval, seconds (mean and max). */
   loop_delay: z.number(),
   loop_delay_max: z.number(),
-  app_metrics: z.array(AppMetricSchema).default([]),
+  app_metrics: z._default(z.array(AppMetricSchema), []),
 });
 export type StatsMessage = z.infer<typeof StatsMessageSchema>;

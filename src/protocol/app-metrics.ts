@@ -1,19 +1,19 @@
 // App metrics as they travel from a worker (declared with the runtime library) to the daemon, which
 // aggregates them over workers for `describe` and the Prometheus endpoint.
-import { z } from 'zod';
+import * as z from './zod-mini.js';
 
 export const MetricSampleSchema = z.object({
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: z._default(z.record(z.string(), z.string()), {}),
   /** Counter or gauge value. */
-  value: z.number().optional(),
+  value: z.optional(z.number()),
   /** Histogram: cumulative counts per upper bound, as [le, count] pairs (le may be Infinity as "+Inf"). */
-  buckets: z.array(z.tuple([z.union([z.number(), z.literal('+Inf')]), z.number()])).optional(),
-  sum: z.number().optional(),
-  count: z.number().optional(),
+  buckets: z.optional(z.array(z.tuple([z.union([z.number(), z.literal('+Inf')]), z.number()]))),
+  sum: z.optional(z.number()),
+  count: z.optional(z.number()),
 });
 
 export const AppMetricSchema = z.object({
-  name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/),
+  name: z.string().check(z.regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)),
   help: z.string(),
   type: z.enum(['counter', 'gauge', 'histogram']),
   samples: z.array(MetricSampleSchema),

@@ -1,16 +1,16 @@
 // How a log file is rotated, resolved from an app's keys over the daemon's defaults. The daemon resolves
 // it and hands it to the writer that owns the file (itself for fork apps, the primary for cluster apps).
-import { z } from 'zod';
+import * as z from './zod-mini.js';
 
 export const LogRotationSchema = z.object({
   /** Rotate once the file would pass this many bytes; 0 = no size limit. */
-  max_size: z.number().int().min(0),
+  max_size: z.int().check(z.gte(0)),
   /** Rotated files kept per log file; 0 = keep them all. */
-  retain: z.number().int().min(0),
+  retain: z.int().check(z.gte(0)),
   /** Gzip rotated files (in a worker thread, off the writer's loop). */
   compress: z.boolean(),
   /** A cron pattern to rotate by time as well, or null. */
-  interval: z.string().nullable(),
+  interval: z.nullable(z.string()),
 });
 export type LogRotation = z.infer<typeof LogRotationSchema>;
 

@@ -1,6 +1,6 @@
 // How the daemon describes a process to its clients (ls, describe, dashboard, metrics). One schema holds
 // every field; the list view, and what a cluster primary reports about a worker, are cut from it.
-import { z } from 'zod';
+import * as z from './zod-mini.js';
 import { AppConfigSchema, ExecModeSchema } from './app-config.js';
 import { AppMetricSchema } from './app-metrics.js';
 
@@ -9,87 +9,87 @@ export const ProcessStatusSchema = z.enum(['launching', 'online', 'stopping', 's
 export type ProcessStatus = z.infer<typeof ProcessStatusSchema>;
 
 export const ExitInfoSchema = z.object({
-  code: z.number().int().nullable(),
-  signal: z.string().nullable(),
+  code: z.nullable(z.int()),
+  signal: z.nullable(z.string()),
   /** Human reason: "exited with code 2", "killed by SIGKILL", "crash loop: ...", "memory limit". */
   reason: z.string(),
   at: z.number(),
   uptime: z.number(),
   /** True when the exit followed a stop the daemon asked for (stop, restart, reload, watch, cron). */
-  requested: z.boolean().default(false),
+  requested: z._default(z.boolean(), false),
 });
 export type ExitInfo = z.infer<typeof ExitInfoSchema>;
 
 /** The cluster primary of an app, as `describe` shows it; null in fork mode. */
 export const PrimaryInfoSchema = z.object({
-  pid: z.number().int().nullable(),
+  pid: z.nullable(z.int()),
   /** Times the daemon started the primary again after it died. */
-  restarts: z.number().int(),
+  restarts: z.int(),
   /** Why it was last started again ("cluster primary killed by SIGKILL"), or null. */
-  last_restart_reason: z.string().nullable(),
+  last_restart_reason: z.nullable(z.string()),
   /** Set when the daemon cannot manage the primary (it refused adoption): what happened and what to do. */
-  problem: z.string().nullable(),
+  problem: z.nullable(z.string()),
 });
 export type PrimaryInfo = z.infer<typeof PrimaryInfoSchema>;
 
 export const ProcessDetailSchema = z.object({
-  id: z.number().int(),
+  id: z.int(),
   name: z.string(),
   namespace: z.string(),
   mode: ExecModeSchema,
-  instance: z.number().int(),
-  pid: z.number().int().nullable(),
+  instance: z.int(),
+  pid: z.nullable(z.int()),
   status: ProcessStatusSchema,
-  restarts: z.number().int(),
+  restarts: z.int(),
   /** Milliseconds since the current run started; 0 when not running. */
   uptime: z.number(),
   /** CPU percent of one core, averaged since the previous sample. */
   cpu: z.number(),
   /** Resident memory in bytes. */
   memory: z.number(),
-  unstable_restarts: z.number().int(),
-  last_exit: ExitInfoSchema.nullable(),
+  unstable_restarts: z.int(),
+  last_exit: z.nullable(ExitInfoSchema),
   /** Why the process is in its status (the reason of its last transition). */
   status_reason: z.string(),
-  started_at: z.number().nullable(),
+  started_at: z.nullable(z.number()),
   created_at: z.number(),
   /** Why the process was last restarted (crash, memory limit, watch, cron, user), or null. */
-  last_restart_reason: z.string().nullable(),
+  last_restart_reason: z.nullable(z.string()),
   /** V8 heap figures and event-loop delay (seconds) reported by Node apps; null when not known. */
-  heap_used: z.number().nullable(),
-  heap_total: z.number().nullable(),
-  loop_delay: z.number().nullable(),
+  heap_used: z.nullable(z.number()),
+  heap_total: z.nullable(z.number()),
+  loop_delay: z.nullable(z.number()),
   /** Addresses the current run listens on: "*:3000" (every interface), "127.0.0.1:8080", a pipe path. */
-  listening: z.array(z.string()).default([]),
+  listening: z._default(z.array(z.string()), []),
   /** The diagnostic report (JavaScript stack included) written when the process last hung, or null. */
-  hang_report: z.string().nullable().default(null),
+  hang_report: z._default(z.nullable(z.string()), null),
   /** Something about this process the user should know (it listens elsewhere than its siblings), or null. */
-  notice: z.string().nullable().default(null),
+  notice: z._default(z.nullable(z.string()), null),
   /** What proved the current run ready: a listening socket or the app's ready signal; null if nothing yet. */
-  ready_by: z.enum(['listening', 'signal']).nullable().default(null),
+  ready_by: z._default(z.nullable(z.enum(['listening', 'signal'])), null),
   config: AppConfigSchema,
-  out_log: z.string().nullable(),
-  err_log: z.string().nullable(),
+  out_log: z.nullable(z.string()),
+  err_log: z.nullable(z.string()),
   /** Last lines the process wrote to stderr, newest last. */
   recent_stderr: z.array(z.string()),
   /** Recent exits, newest last. */
   exits: z.array(ExitInfoSchema),
-  next_restart_at: z.number().nullable(),
+  next_restart_at: z.nullable(z.number()),
   /** Metrics the app declared with the runtime library, as last reported by this process. */
   app_metrics: z.array(AppMetricSchema),
   /** Lines its log files could not take (a full disk): how many, since when, the last reason; null if none. */
-  log_dropped: z
-    .object({ lines: z.number().int(), since: z.number(), reason: z.string() })
-    .nullable()
-    .default(null),
+  log_dropped: z._default(
+    z.nullable(z.object({ lines: z.int(), since: z.number(), reason: z.string() })),
+    null,
+  ),
   /** Pid of the app's cluster primary (cluster mode), or null. */
-  primary_pid: z.number().int().nullable(),
-  primary: PrimaryInfoSchema.nullable(),
+  primary_pid: z.nullable(z.int()),
+  primary: z.nullable(PrimaryInfoSchema),
 });
 export type ProcessDetail = z.infer<typeof ProcessDetailSchema>;
 
 /** What `shoal ls` shows of a process: the detail without the config, logs and histories. */
-export const ProcessInfoSchema = ProcessDetailSchema.omit({
+export const ProcessInfoSchema = z.omit(ProcessDetailSchema, {
   ready_by: true,
   config: true,
   out_log: true,
@@ -107,7 +107,7 @@ export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
  * What a supervisor knows of one process by itself (the daemon for fork apps, a primary for its workers):
  * the detail without what the daemon adds (app identity and config, samples from the OS, log paths).
  */
-export const ProcessStateSchema = ProcessDetailSchema.omit({
+export const ProcessStateSchema = z.omit(ProcessDetailSchema, {
   notice: true,
   name: true,
   namespace: true,

@@ -7,6 +7,7 @@ import { type ErrorCode, ShoalError } from '../errors.js';
 import type { Channel, RequestPayload, RequestType, Result } from './channel.js';
 import { parseResponse } from './envelope.js';
 import { readFrames, writeFrame } from './framing.js';
+import { safeParse } from './zod-mini.js';
 
 export interface RpcClientOptions<C extends Channel> {
   channel: C;
@@ -102,7 +103,7 @@ export class RpcClient<C extends Channel> {
       this.pending.set(id, {
         resolve: (raw) => {
           clearTimeout(timer);
-          const checked = schema.safeParse(raw);
+          const checked = safeParse(schema, raw);
           if (checked.success) resolve(checked.data as Result<C, T>);
           else {
             const issue = checked.error.issues[0];

@@ -8,6 +8,7 @@ import { ShoalError, toShoalError } from '../errors.js';
 import type { Channel, Handlers, RequestType } from './channel.js';
 import { LineTooLongError, readFrames, writeFrame } from './framing.js';
 import { MAX_NESTING, nestsDeeperThan } from './nesting.js';
+import { safeParse } from './zod-mini.js';
 
 export interface RpcServerOptions<C extends Channel> {
   socketPath: string;
@@ -136,7 +137,7 @@ async function answer<C extends Channel>(
       throw new ShoalError('SHOAL_ERR_PROTOCOL_INVALID', `Unknown request type "${type}".`, { type });
     }
     const { v: _v, id: _id, type: _t, ...payload } = frame as Record<string, unknown>;
-    const parsed = opts.channel.requests[type]!.request.safeParse(payload);
+    const parsed = safeParse(opts.channel.requests[type]!.request, payload);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       throw new ShoalError(

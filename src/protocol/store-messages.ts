@@ -1,43 +1,43 @@
 // Messages on the IPC channel between an app process (the runtime's store client) and the embedded
 // store host in its supervisor (the cluster primary, or the daemon in fork mode). Values travel as
 // canonical JSON text: the host stores and compares text and never has to trust or rebuild objects.
-import { z } from 'zod';
+import * as z from './zod-mini.js';
 import { STORE_LIMITS, STORE_PROTOCOL_VERSION } from './store-wire.js';
 
 export { isStoreMessage, STORE_LIMITS, STORE_PROTOCOL_VERSION } from './store-wire.js';
 
-const Key = z.string().min(1).max(STORE_LIMITS.keyLength);
-const Json = z.string().min(1).max(STORE_LIMITS.valueBytes);
-const Ttl = z.number().int().min(1).max(STORE_LIMITS.ttlMs);
+const Key = z.string().check(z.minLength(1), z.maxLength(STORE_LIMITS.keyLength));
+const Json = z.string().check(z.minLength(1), z.maxLength(STORE_LIMITS.valueBytes));
+const Ttl = z.int().check(z.gte(1), z.lte(STORE_LIMITS.ttlMs));
 const Head = {
   type: z.literal('shoal:store:req'),
   v: z.literal(STORE_PROTOCOL_VERSION),
-  id: z.number().int().nonnegative(),
+  id: z.int().check(z.gte(0)),
 };
 
 /** Each operation's own fields, shared by a single request and by a call inside a batch. */
 const OPS = {
   get: { op: z.literal('get'), key: Key },
-  set: { op: z.literal('set'), key: Key, value: Json, ttl: Ttl.optional() },
+  set: { op: z.literal('set'), key: Key, value: Json, ttl: z.optional(Ttl) },
   del: { op: z.literal('del'), key: Key },
   incr: {
     op: z.literal('incr'),
     key: Key,
-    by: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    by: z.int().check(z.gte(Number.MIN_SAFE_INTEGER), z.lte(Number.MAX_SAFE_INTEGER)),
     /** Applied only when the increment creates the key: a fixed window for rate limits. */
-    ttl: Ttl.optional(),
+    ttl: z.optional(Ttl),
   },
   cas: {
     op: z.literal('cas'),
     key: Key,
     /** null: the key must be absent. */
-    expected: Json.nullable(),
+    expected: z.nullable(Json),
     /** null: delete the key. */
-    next: Json.nullable(),
-    ttl: Ttl.optional(),
+    next: z.nullable(Json),
+    ttl: z.optional(Ttl),
   },
   expire: { op: z.literal('expire'), key: Key, ttl: Ttl },
-  keys: { op: z.literal('keys'), prefix: z.string().max(STORE_LIMITS.keyLength) },
+  keys: { op: z.literal('keys'), prefix: z.string().check(z.maxLength(STORE_LIMITS.keyLength)) },
   publish: { op: z.literal('publish'), channel: Key, message: Json },
   subscribe: { op: z.literal('subscribe'), channel: Key },
   unsubscribe: { op: z.literal('unsubscribe'), channel: Key },
@@ -60,7 +60,7 @@ export const StoreRequestSchema = z.discriminatedUnion('op', [
  * One call inside a batch (see StoreBatch): the operation's fields and its own id, no envelope. Each call
  * is checked on its own, so one malformed call fails alone and the rest of its batch is applied.
  */
-const CallId = { id: z.number().int().nonnegative() };
+const CallId = { id: z.int().check(z.gte(0)) };
 export const StoreBatchCallSchema = z.discriminatedUnion('op', [
   z.object({ ...CallId, ...OPS.get }),
   z.object({ ...CallId, ...OPS.set }),

@@ -2,13 +2,13 @@
 // then rename, mode 0600: values may be sessions) and read back when the host starts again.
 import { readFileSync, renameSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from '../protocol/zod-mini.js';
 import type { SnapshotEntry } from './memory-store.js';
 
 const SnapshotSchema = z.object({
   version: z.literal(1),
   saved_at: z.number(),
-  entries: z.array(z.tuple([z.string(), z.string(), z.number().nullable()])),
+  entries: z.array(z.tuple([z.string(), z.string(), z.nullable(z.number())])),
 });
 
 export type SnapshotRead =

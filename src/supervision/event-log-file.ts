@@ -2,8 +2,8 @@
 // it survives a crash, rotated by rename like the apps' logs. Each append opens the path afresh, so an
 // outside rotation (logrotate's "create" mode) is followed without being told.
 import { appendFileSync, renameSync, statSync } from 'node:fs';
-import { Cron } from 'croner';
 import type { LogRotation } from '../protocol/log-rotation.js';
+import { type CronTimer, cronTimer } from './cron-timer.js';
 import { afterRotation, rotatedPath } from './rotated-files.js';
 
 const sizeOf = (path: string) => {
@@ -16,7 +16,7 @@ const sizeOf = (path: string) => {
 
 export class EventLogFile {
   private size: number;
-  private cron: Cron | null = null;
+  private cron: CronTimer | null = null;
 
   constructor(
     readonly path: string,
@@ -24,7 +24,7 @@ export class EventLogFile {
   ) {
     this.size = sizeOf(path);
     if (rotation.interval !== null)
-      this.cron = new Cron(rotation.interval, { unref: true, catch: true }, () => {
+      this.cron = cronTimer(rotation.interval, () => {
         if (sizeOf(this.path) > 0) this.rotate();
       });
   }

@@ -1,6 +1,7 @@
 // Gzips rotated log files in a worker thread, so compressing 100 MiB never stalls the loop that drains
-// the apps' pipes (pm2-logrotate compresses on PM2's own loop). One thread per process, started on first use.
-import { Worker } from 'node:worker_threads';
+// the apps' pipes (pm2-logrotate compresses on PM2's own loop). One thread per process, started on first use;
+// node:worker_threads is loaded then too, so a process that never compresses does not pay for it.
+import type { Worker } from 'node:worker_threads';
 
 // Inline (eval) so the same code runs from dist/ and from the TypeScript sources under test.
 const WORKER_SOURCE = `
@@ -26,7 +27,9 @@ let worker: Worker | null = null;
 let nextId = 0;
 const waiting = new Map<number, (result: { ok: boolean; message?: string }) => void>();
 
-function compressor(): Worker {
+async function compressor(): Promise<Worker> {
+  if (worker) return worker;
+  const { Worker } = await import('node:worker_threads');
   if (worker) return worker;
   const w = new Worker(WORKER_SOURCE, { eval: true });
   w.on('message', (m: { id: number; ok: boolean; message?: string }) => {
@@ -47,8 +50,8 @@ function compressor(): Worker {
 }
 
 /** Replaces path by path.gz; resolves with an error message instead of throwing. */
-export function gzipFile(path: string): Promise<{ ok: boolean; message?: string }> {
-  const w = compressor();
+export async function gzipFile(path: string): Promise<{ ok: boolean; message?: string }> {
+  const w = await compressor();
   const id = nextId++;
   w.ref();
   return new Promise((resolve) => {

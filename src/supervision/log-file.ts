@@ -6,8 +6,8 @@
 import { openLogFileSync } from './log-open.js';
 import { closeSync, fstatSync, ftruncateSync, renameSync, write } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Cron } from 'croner';
 import type { LogRotation } from '../protocol/log-rotation.js';
+import { type CronTimer, cronTimer } from './cron-timer.js';
 import { countLines, fitBatch, LogQueue, type LogSource, NEWLINE } from './log-queue.js';
 import { afterRotation, rotatedPath } from './rotated-files.js';
 import { AttributionWriter } from './log-attribution-writer.js';
@@ -41,7 +41,7 @@ export class LogFile {
   private idleWaiters: Array<() => void> = [];
   private readonly paused = new Set<Readable>();
   private failure: { reason: string; code: string; retryAt: number; dropped: number } | null = null;
-  private cron: Cron | null = null;
+  private cron: CronTimer | null = null;
   private rotateRetryAt = 0;
   private users = 0;
   private isClosed = false;
@@ -167,7 +167,7 @@ export class LogFile {
     this.cron = null;
     const pattern = this.rotation.interval;
     if (pattern === null) return;
-    this.cron = new Cron(pattern, { unref: true, catch: true }, () => void this.rotateNow());
+    this.cron = cronTimer(pattern, () => void this.rotateNow());
   }
 
   private pump(): void {

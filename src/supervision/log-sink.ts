@@ -2,7 +2,7 @@
 // sources (instances of one app) may share one file; each source keeps its own partial line so lines
 // never interleave mid-line. Lines are written raw, with a timestamp, or as JSON objects (log_type json).
 import type { Readable } from 'node:stream';
-import dayjs from 'dayjs';
+import { formatDate } from './date-format.js';
 import type { LogFile } from './log-file.js';
 
 /** A partial line longer than this is written out anyway, so one endless line cannot grow memory forever. */
@@ -85,7 +85,7 @@ export function attachToLog(source: Readable, file: LogFile | null, opts: Attach
 export function formatLines(complete: string, opts: AttachOptions): string {
   if (opts.json) {
     const who = opts.json;
-    const timestamp = opts.timestamp === null ? new Date().toISOString() : dayjs().format(opts.timestamp);
+    const timestamp = opts.timestamp === null ? new Date().toISOString() : formatDate(opts.timestamp);
     const type = opts.stream ?? 'out';
     let out = '';
     for (const message of complete.slice(0, -1).split('\n')) {
@@ -94,7 +94,7 @@ export function formatLines(complete: string, opts: AttachOptions): string {
     return out;
   }
   if (opts.timestamp === null) return complete;
-  const stamp = dayjs().format(opts.timestamp);
+  const stamp = formatDate(opts.timestamp);
   const body = complete.slice(0, -1).split('\n');
   return `${body.map((l) => `${stamp}: ${l}`).join('\n')}\n`;
 }

@@ -20,7 +20,7 @@ export const LiveProcessSchema = z.object({
   status: ProcessStatusSchema,
   status_reason: z.string(),
   restarts: z.number().int().min(0),
-  last_exit: ExitInfoSchema.nullable(),
+  last_exit: z.nullable(ExitInfoSchema),
   last_restart_reason: z.string().nullable(),
 });
 export type LiveProcess = z.infer<typeof LiveProcessSchema>;
