@@ -3,9 +3,9 @@
 // (kill -9, OOM, crash) can be replaced by one that takes the apps back.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { AppConfigSchema } from '../../protocol/app-config.js';
 import { ExitInfoSchema, ProcessStatusSchema } from '../../protocol/process-info.js';
+import * as z from '../../protocol/zod-mini.js';
 import type { AppRunner } from '../app-runner.js';
 import { log } from '../daemon-log.js';
 import { writeFileAtomic } from '../persistence/atomic-write.js';
@@ -15,13 +15,13 @@ import { bootId } from './boot-id.js';
 
 /** One process as the daemon left it: what a successor restores (same id, status, counts, last exit). */
 export const LiveProcessSchema = z.object({
-  id: z.number().int(),
-  instance: z.number().int(),
+  id: z.int(),
+  instance: z.int(),
   status: ProcessStatusSchema,
   status_reason: z.string(),
-  restarts: z.number().int().min(0),
+  restarts: z.int().check(z.gte(0)),
   last_exit: z.nullable(ExitInfoSchema),
-  last_restart_reason: z.string().nullable(),
+  last_restart_reason: z.nullable(z.string()),
 });
 export type LiveProcess = z.infer<typeof LiveProcessSchema>;
 
@@ -29,21 +29,19 @@ export const LiveAppSchema = z.object({
   config: AppConfigSchema,
   cli_env: z.record(z.string(), z.string()),
   running: z.boolean(),
-  instances: z.number().int().min(0),
+  instances: z.int().check(z.gte(0)),
   /** Every process of the app, running or not (absent in files written before it was recorded). */
-  state: z.array(LiveProcessSchema).default([]),
+  state: z._default(z.array(LiveProcessSchema), []),
   /** Fork-mode processes alive when written: a new daemon stops these orphans before restarting the app. */
-  processes: z.array(
-    z.object({ pid: z.number().int(), start_time: z.string().nullable(), kill_signal: z.string() }),
-  ),
+  processes: z.array(z.object({ pid: z.int(), start_time: z.nullable(z.string()), kill_signal: z.string() })),
 });
 export type LiveApp = z.infer<typeof LiveAppSchema>;
 
 export const LiveStateSchema = z.object({
   version: z.literal(1),
   boot_id: z.string(),
-  daemon_pid: z.number().int(),
-  max_id: z.number().int(),
+  daemon_pid: z.int(),
+  max_id: z.int(),
   apps: z.array(LiveAppSchema),
 });
 export type LiveState = z.infer<typeof LiveStateSchema>;
