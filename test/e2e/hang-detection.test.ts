@@ -113,6 +113,7 @@ describe('hang detection', () => {
     const port = await freePort();
     await startHangApp(home, port, ['--hang-timeout', '2s']);
     const [before] = await waitFor('the process online', () => online(home, 1));
+    await waitFor('the process to answer', () => get(port, '/').catch(() => null));
     hang(port);
     const after = await waitFor(
       'the hung process restarted',
@@ -126,7 +127,9 @@ describe('hang detection', () => {
     assert.ok(!pidAlive(before!.pid!));
     const [detail] = await home.describe('web');
     assert.match(detail?.hang_report ?? '', new RegExp(`-hang-${before!.pid}\\.json$`));
-    assert.match(await get(port, '/'), /^\d+$/);
+    // A fork process is online once it runs; it answers once its server listens.
+    const answer = await waitFor('the new process to answer', () => get(port, '/').catch(() => null));
+    assert.match(answer, /^\d+$/);
   });
 
   it('leaves a hung process alone with hang_timeout false', async (t) => {
@@ -144,6 +147,8 @@ describe('hang detection', () => {
     );
     await home.ok(['start', file]);
     const [before] = await waitFor('the process online', () => online(home, 1));
+    // Hung for real before the check: the request reaches the handler that never returns.
+    await waitFor('the process to answer', () => get(port, '/').catch(() => null));
     hang(port);
     await holdsFor(
       'the hung process stays as it is',
