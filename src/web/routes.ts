@@ -9,7 +9,7 @@
 //   GET  /metrics                     Prometheus text format
 //   POST /api/apps/TARGET/ACTION      restart | reload | stop | scale (body {"instances": N | "+N" | ...})
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod/mini';
+import * as z from '../protocol/zod-mini.js';
 import { type ErrorCode, isShoalError, ShoalError } from '../errors.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import { hasBearerToken } from './auth-token.js';

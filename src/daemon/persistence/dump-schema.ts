@@ -1,7 +1,7 @@
 // The shape of SHOAL_HOME/dump.json, the process list `shoal save` writes and `shoal resurrect` reads.
 // Older shapes are upgraded by the steps in dump-migrations.ts before this schema checks them. Loaded
 // only by dump-file.ts, which save and resurrect load when they run.
-import { z } from 'zod/mini';
+import * as z from '../../protocol/zod-mini.js';
 import { AppConfigSchema } from '../../protocol/app-config.js';
 
 export { CURRENT_DUMP_VERSION } from './dump-version.js';
