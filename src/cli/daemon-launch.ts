@@ -7,6 +7,7 @@ import { ShoalError } from '../errors.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { HomePaths } from '../home.js';
 import { isDaemonUp } from '../protocol/daemon-start.js';
+import { ownProcessEnv } from '../supervision/own-process-env.js';
 
 const DAEMON_ENTRY = new URL('../daemon/main.js', import.meta.url);
 const START_TIMEOUT_MS = 15_000;
@@ -16,7 +17,8 @@ export function launchDaemon(paths: HomePaths): Promise<void> {
   const child = fork(DAEMON_ENTRY, [], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { ...process.env, SHOAL_HOME: paths.root },
+    // Apps never inherit the daemon's env: each request carries the CLI's (cli_env).
+    env: { ...ownProcessEnv(process.env), SHOAL_HOME: paths.root },
     // A young generation of at most 2 MB: V8 grows it to 16 MB while the daemon starts dozens of apps and
     // never gives it back, which was most of the daemon's memory per app. At 1 MB a start of 300 apps cost
     // 10 to 30 % more daemon CPU in scavenges for the same memory as 2 MB.

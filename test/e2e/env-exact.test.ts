@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { describe, it } from '../helpers/node-test.js';
 import { createHome, fixture } from '../helpers/shoal.js';
 
@@ -76,5 +77,27 @@ describe('exact environment after restart --update-env and a reloaded process fi
     const after = await workers();
     assert.equal(after.length, 2);
     for (const env of after) assert.equal(env.SHELL_SECRET, undefined, 'gone with --update-env');
+  });
+
+  it('keeps NODE_EXTRA_CA_CERTS for the apps but out of the daemon and the primary, which open no TLS connection', async (t) => {
+    const home = createHome(t);
+    // A real certificate file: Node warns at start-up about one it cannot load.
+    const certs = join(home.dir, 'extra-ca.pem');
+    writeFileSync(certs, `${rootCertificates[0]}\n`);
+    const env = { NODE_EXTRA_CA_CERTS: certs };
+    await home.ok(
+      ['start', fixture('forever.js'), '--name', 'clustered', '-i', '1', '--listen-timeout', '1500'],
+      { env },
+    );
+    await home.ok(['start', fixture('forever.js'), '--name', 'forked', '--exec-mode', 'fork'], { env });
+    const rows = await home.list();
+    assert.equal(rows.length, 2);
+    for (const p of rows)
+      assert.equal(environOf(p.pid!).NODE_EXTRA_CA_CERTS, certs, `${p.name} (pid ${p.pid}) has the variable`);
+    const [described] = await home.describe('clustered');
+    const primary = described?.primary_pid;
+    assert.ok(primary, 'the cluster app has a primary');
+    assert.equal(environOf(primary).NODE_EXTRA_CA_CERTS, undefined, 'not in the primary');
+    assert.equal(environOf(home.daemonPid()!).NODE_EXTRA_CA_CERTS, undefined, 'not in the daemon');
   });
 });

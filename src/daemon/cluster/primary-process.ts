@@ -8,6 +8,7 @@ import { ShoalError } from '../../errors.js';
 import type { AppConfig } from '../../protocol/app-config.js';
 import { appFiles } from '../../supervision/app-files.js';
 import { instanceEnv } from '../../supervision/launch-spec.js';
+import { ownProcessEnv } from '../../supervision/own-process-env.js';
 import { PrimaryChannel, SnapshotEventSchema, type SnapshotEvent } from '../../protocol/primary-channel.js';
 import type { RequestPayload, RequestType, Result } from '../../protocol/channel.js';
 import { RpcClient } from '../../protocol/rpc-client.js';
@@ -81,7 +82,8 @@ export class PrimaryProcess {
         // The Node that runs the primary runs every worker: the app's own when it names one.
         node: app.interpreter === 'node' || app.interpreter === 'none' ? process.execPath : app.interpreter,
         cwd: app.cwd,
-        // The primary's env is what workers inherit (Node's cluster forks with it), so it is the app's.
+        // The app's env, so that its NODE_OPTIONS reach the primary's Node as they reach the workers'.
+        // Workers are forked with their own exact env (primary/cluster-launcher.ts), not this one.
         env: instanceEnv(app, cliEnv, { id: -1, instance: -1, home }),
         specFile: files.spec,
         socket: files.socket,
@@ -97,7 +99,7 @@ export class PrimaryProcess {
     const logFd = openSync(opts.logFile, 'a', 0o600);
     const child = spawn(opts.node, [PRIMARY_ENTRY], {
       cwd: opts.cwd,
-      env: { ...opts.env, SHOAL_PRIMARY_SPEC: opts.specFile },
+      env: { ...ownProcessEnv(opts.env), SHOAL_PRIMARY_SPEC: opts.specFile },
       detached: true,
       stdio: ['ignore', logFd, logFd],
     });
