@@ -19,8 +19,7 @@ const out = join(dist, 'bundle');
  * one group share chunks; a group is the set of entries that may run in one process (the CLI turns into
  * the daemon for `shoal run` and `daemon --foreground`). An entry that always runs in a process of its own
  * is a group alone, so that no chunk it loads carries code only another entry uses: shared chunks are
- * cut by module, and the daemon's classic schema API would put all of zod's core (every locale, the JSON
- * Schema tools) into the chunk the cluster primary shares with it.
+ * cut by module, not by the functions each entry uses.
  */
 const GROUPS = [
   { cli: 'cli/index.ts', daemon: 'daemon/main.ts' },

@@ -1,21 +1,19 @@
 // Shoal's own process-file settings for the runtime library (`store`, `auth`), checked like every other
 // key: a malformed setting is an error naming the app and key, not something silently ignored.
-import { z } from 'zod';
+import * as z from '../protocol/zod-mini.js';
 import type { Problems } from './problems.js';
 
 const StoreSetting = z.discriminatedUnion('backend', [
-  z.object({ backend: z.literal('embedded') }).strict(),
-  z
-    .object({
-      backend: z.literal('redis'),
-      url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
-    })
-    .strict(),
+  z.strictObject({ backend: z.literal('embedded') }),
+  z.strictObject({
+    backend: z.literal('redis'),
+    url: z.string().check(z.regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')),
+  }),
 ]);
 
-const AuthSetting = z
-  .object({ secret: z.string().min(32, 'a secret of at least 32 characters').optional() })
-  .strict();
+const AuthSetting = z.strictObject({
+  secret: z.optional(z.string().check(z.minLength(32, 'a secret of at least 32 characters'))),
+});
 
 const EXPECTED: Record<string, string> = {
   store: '{ backend: "embedded" } or { backend: "redis", url: "redis://..." }',

@@ -1,7 +1,7 @@
 // The types of a process file as users write it, for `defineConfig` and editors: every key the schema
 // checks (as it accepts them, "300M" and 314572800 alike), PM2's alternative spellings, env_<name>
 // overlays and Shoal's extension sections. Derived from the schema, so the two cannot drift apart.
-import type { z } from 'zod';
+import type * as z from '../protocol/zod-mini.js';
 import type { rawAppSchema } from './raw-app-schema.js';
 
 type Canonical = z.input<typeof rawAppSchema>;

@@ -3,71 +3,79 @@
 // paths, the script, the interpreter and the instance count are resolved later (resolve/).
 import { constants } from 'node:os';
 import { Cron } from 'croner';
-import { z } from 'zod';
 import { durationLimitText, MAX_COUNT, MAX_DURATION_MS, MAX_INSTANCES } from '../protocol/limits.js';
+import * as z from '../protocol/zod-mini.js';
 import { nameProblem } from './names.js';
 import { splitCommandLine } from './resolve/command-line.js';
 import { parseBytes, parseDuration } from './units.js';
 
-/** Runs a converter that throws on bad input, turning the throw into an issue whose message is `expected`. */
-function convert<I, O>(expected: string, fn: (v: I) => O) {
-  return (v: I, ctx: z.RefinementCtx): O => {
-    try {
-      return fn(v);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: expected });
-      return z.NEVER;
-    }
-  };
+/** Turns `schema`'s value into another with a converter that throws on bad input; `expected` is the message. */
+function convert<I, O>(schema: z.ZodMiniType<I>, expected: string, fn: (v: I) => O) {
+  return z.pipe(
+    schema,
+    z.transform((v: I, ctx): O => {
+      try {
+        return fn(v);
+      } catch {
+        ctx.issues.push({ code: 'custom', message: expected, input: v });
+        return z.NEVER;
+      }
+    }),
+  );
+}
+
+/** `schema`'s value passed through `fn`, which cannot fail. */
+function map<I, O>(schema: z.ZodMiniType<I>, fn: (v: I) => O) {
+  return z.pipe(schema, z.transform(fn));
 }
 
 const bool = z.boolean();
-const text = z.string().min(1);
+const text = z.string().check(z.minLength(1));
+const digits = (re: RegExp) => map(z.string().check(z.regex(re)), Number);
 const count = z
-  .union([z.number().int().min(0), z.string().regex(/^\d+$/).transform(Number)])
-  .refine((n) => n <= MAX_COUNT, { message: `a whole number from 0 to ${MAX_COUNT}` });
-const exitCode = z.union([
-  z.number().int(),
-  z
-    .string()
-    .regex(/^-?\d+$/)
-    .transform(Number),
-]);
-const stringList = z.union([text, z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
+  .union([z.int().check(z.minimum(0)), digits(/^\d+$/)])
+  .check(z.refine((n) => n <= MAX_COUNT, { message: `a whole number from 0 to ${MAX_COUNT}` }));
+const exitCode = z.union([z.int(), digits(/^-?\d+$/)]);
+const stringList = map(z.union([text, z.array(z.string())]), (v) => (typeof v === 'string' ? [v] : v));
 
-const duration = z
-  .union([z.number(), z.string()])
-  .transform(convert('a duration such as 500, "500ms", "10s", "1m" or "1h"', parseDuration))
-  .refine((ms) => ms <= MAX_DURATION_MS, { message: `a duration of ${durationLimitText}` });
+const duration = convert(
+  z.union([z.number(), z.string()]),
+  'a duration such as 500, "500ms", "10s", "1m" or "1h"',
+  parseDuration,
+).check(z.refine((ms) => ms <= MAX_DURATION_MS, { message: `a duration of ${durationLimitText}` }));
 
 /**
  * Checked with croner, the library the daemon schedules with, so a pattern accepted here is one the
  * daemon can run. Without a callback croner only parses: no timer is created.
  */
-const cronPattern = text.superRefine((v, ctx) => {
-  try {
-    new Cron(v);
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `a cron pattern with 5 fields (6 with seconds first) such as "0 3 * * *" (${(err as Error).message})`,
-    });
-  }
-});
+const cronPattern = z.string().check(
+  z.minLength(1),
+  z.superRefine((v, ctx) => {
+    try {
+      new Cron(v);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a cron pattern with 5 fields (6 with seconds first) such as "0 3 * * *" (${(err as Error).message})`,
+      });
+    }
+  }),
+);
 
 const SIZE = 'a size such as 524288000, "512K", "300M" or "1G"';
-const bytes = z
-  .union([z.number(), z.string()])
-  .transform(convert(SIZE, parseBytes))
-  .refine((n) => n <= Number.MAX_SAFE_INTEGER, { message: 'a size of at most 8 PiB' });
+const bytes = convert(z.union([z.number(), z.string()]), SIZE, parseBytes).check(
+  z.refine((n) => n <= Number.MAX_SAFE_INTEGER, { message: 'a size of at most 8 PiB' }),
+);
 
-const identifier = z.string().superRefine((v, ctx) => {
-  const problem = nameProblem(v);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const identifier = z.string().check(
+  z.superRefine((v, ctx) => {
+    const problem = nameProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 /** Env values as PM2 flattens them: scalars stringified, objects as JSON, undefined left out (as Node does). */
-export const envSchema = z.record(z.string(), z.unknown()).transform((env) => {
+export const envSchema = map(z.record(z.string(), z.unknown()), (env) => {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
@@ -76,126 +84,110 @@ export const envSchema = z.record(z.string(), z.unknown()).transform((env) => {
   return out;
 });
 
-const signal = z.string().transform(
-  convert('a signal name such as SIGINT or SIGTERM', (v: string) => {
-    const name = v.toUpperCase().startsWith('SIG') ? v.toUpperCase() : `SIG${v.toUpperCase()}`;
-    if (!Object.hasOwn(constants.signals, name)) throw new Error(name);
-    return name;
-  }),
-);
+const signal = convert(z.string(), 'a signal name such as SIGINT or SIGTERM', (v: string) => {
+  const name = v.toUpperCase().startsWith('SIG') ? v.toUpperCase() : `SIG${v.toUpperCase()}`;
+  if (!Object.hasOwn(constants.signals, name)) throw new Error(name);
+  return name;
+});
 
 const ROTATE_INTERVAL = '"daily", "hourly", "none" or a cron pattern such as "0 */6 * * *"';
-const rotateInterval = z.union([z.literal(false), z.string()]).transform(
-  convert(ROTATE_INTERVAL, (v: string | false) => {
-    if (v === false || v === 'none') return 'none';
-    if (v === 'daily' || v === 'hourly') return v;
-    new Cron(v, { paused: true }).stop();
-    return v;
-  }),
-);
+const rotateInterval = convert(z.union([z.literal(false), z.string()]), ROTATE_INTERVAL, (v) => {
+  if (v === false || v === 'none') return 'none';
+  if (v === 'daily' || v === 'hourly') return v;
+  new Cron(v, { paused: true }).stop();
+  return v;
+});
+
+const o = z.optional;
 
 export const rawAppSchema = z.object({
-  name: identifier.optional(),
-  namespace: identifier.optional(),
-  script: text.optional(),
-  cwd: text.optional(),
-  args: z
-    .union([z.string(), z.array(z.union([z.string(), z.number()]))])
-    .transform(
-      convert('a command line with balanced quotes', (v: string | (string | number)[]) =>
-        typeof v === 'string' ? splitCommandLine(v) : v.map(String),
+  name: o(identifier),
+  namespace: o(identifier),
+  script: o(text),
+  cwd: o(text),
+  args: o(
+    convert(
+      z.union([z.string(), z.array(z.union([z.string(), z.number()]))]),
+      'a command line with balanced quotes',
+      (v) => (typeof v === 'string' ? splitCommandLine(v) : v.map(String)),
+    ),
+  ),
+  interpreter: o(text),
+  interpreter_args: o(
+    map(z.union([z.string(), z.array(z.string())]), (v) =>
+      typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v,
+    ),
+  ),
+  exec_mode: o(
+    map(z.enum(['fork', 'fork_mode', 'cluster', 'cluster_mode']), (v) =>
+      v.startsWith('fork') ? ('fork' as const) : ('cluster' as const),
+    ),
+  ),
+  instances: o(
+    z
+      .union([
+        z.int(),
+        digits(/^\s*-?\d+\s*$/),
+        map(z.string().check(z.regex(/^max$/i)), () => 'max' as const),
+      ])
+      .check(
+        z.refine((n) => n === 'max' || n <= MAX_INSTANCES, {
+          message: `at most ${MAX_INSTANCES} instances (a number, "max" or a negative number)`,
+        }),
       ),
-    )
-    .optional(),
-  interpreter: text.optional(),
-  interpreter_args: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v))
-    .optional(),
-  exec_mode: z
-    .enum(['fork', 'fork_mode', 'cluster', 'cluster_mode'])
-    .transform((v) => (v.startsWith('fork') ? ('fork' as const) : ('cluster' as const)))
-    .optional(),
-  instances: z
-    .union([
-      z.number().int(),
-      z
-        .string()
-        .regex(/^\s*-?\d+\s*$/)
-        .transform(Number),
-      z
-        .string()
-        .regex(/^max$/i)
-        .transform(() => 'max' as const),
-    ])
-    .refine((n) => n === 'max' || n <= MAX_INSTANCES, {
-      message: `at most ${MAX_INSTANCES} instances (a number, "max" or a negative number)`,
-    })
-    .optional(),
-  env: envSchema.optional(),
-  filter_env: bool.optional(),
-  instance_var: text.optional(),
+  ),
+  env: o(envSchema),
+  filter_env: o(bool),
+  instance_var: o(text),
 
-  autorestart: bool.optional(),
-  max_restarts: count.optional(),
-  min_uptime: duration.optional(),
-  restart_delay: duration.optional(),
-  exp_backoff_restart_delay: duration.optional(),
-  exp_backoff_max_delay: duration.optional(),
-  stop_exit_codes: z
-    .union([exitCode, z.array(exitCode)])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .optional(),
-  kill_timeout: duration.optional(),
-  kill_signal: signal.optional(),
-  shutdown_with_message: bool.optional(),
-  treekill: bool.optional(),
-  wait_ready: bool.optional(),
-  listen_timeout: duration.optional(),
-  hang_timeout: z
-    .union([z.literal(false), duration])
-    .transform((v) => (v === false ? 0 : v))
-    .optional(),
-  health_check: z
-    .object({
-      path: z.string().regex(/^\/[^\s]*$/),
-      port: z.number().int().min(1).max(65_535).optional(),
-      interval: duration.optional(),
-      timeout: duration.optional(),
-      failures: z.number().int().min(1).max(100).optional(),
-    })
-    .strict()
-    .optional(),
-  balancer: z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel']).optional(),
-  sticky: bool.optional(),
+  autorestart: o(bool),
+  max_restarts: o(count),
+  min_uptime: o(duration),
+  restart_delay: o(duration),
+  exp_backoff_restart_delay: o(duration),
+  exp_backoff_max_delay: o(duration),
+  stop_exit_codes: o(map(z.union([exitCode, z.array(exitCode)]), (v) => (Array.isArray(v) ? v : [v]))),
+  kill_timeout: o(duration),
+  kill_signal: o(signal),
+  shutdown_with_message: o(bool),
+  treekill: o(bool),
+  wait_ready: o(bool),
+  listen_timeout: o(duration),
+  hang_timeout: o(map(z.union([z.literal(false), duration]), (v) => (v === false ? 0 : v))),
+  health_check: o(
+    z.strictObject({
+      path: z.string().check(z.regex(/^\/[^\s]*$/)),
+      port: o(z.int().check(z.minimum(1), z.maximum(65_535))),
+      interval: o(duration),
+      timeout: o(duration),
+      failures: o(z.int().check(z.minimum(1), z.maximum(100))),
+    }),
+  ),
+  balancer: o(z.enum(['round-robin', 'ip-hash', 'least-connections', 'kernel'])),
+  sticky: o(bool),
 
-  out_file: text.optional(),
-  error_file: text.optional(),
-  log_date_format: text.optional(),
-  merge_logs: bool.optional(),
-  time: bool.optional(),
-  disable_logs: bool.optional(),
-  log_type: z.enum(['raw', 'json']).optional(),
-  log_max_size: z
-    .union([z.literal(false), z.number(), z.string()])
-    .transform(convert(SIZE, (v: number | string | false) => (v === false ? 0 : parseBytes(v))))
-    .optional(),
-  log_retain: z
-    .union([count, z.literal('all')])
-    .transform((v) => (v === 'all' ? 0 : v))
-    .optional(),
-  log_compress: bool.optional(),
-  log_rotate_interval: rotateInterval.optional(),
+  out_file: o(text),
+  error_file: o(text),
+  log_date_format: o(text),
+  merge_logs: o(bool),
+  time: o(bool),
+  disable_logs: o(bool),
+  log_type: o(z.enum(['raw', 'json'])),
+  log_max_size: o(
+    convert(z.union([z.literal(false), z.number(), z.string()]), SIZE, (v) =>
+      v === false ? 0 : parseBytes(v),
+    ),
+  ),
+  log_retain: o(map(z.union([count, z.literal('all')]), (v) => (v === 'all' ? 0 : v))),
+  log_compress: o(bool),
+  log_rotate_interval: o(rotateInterval),
 
-  max_memory_restart: bytes.optional(),
-  watch: z
-    .union([bool, text, z.array(text)])
-    .transform((v) => (typeof v === 'string' ? [v] : v))
-    .optional(),
-  ignore_watch: stringList.optional(),
-  watch_delay: duration.optional(),
-  cron_restart: cronPattern.optional(),
-  autostart: bool.optional(),
+  max_memory_restart: o(bytes),
+  watch: o(map(z.union([bool, text, z.array(text)]), (v) => (typeof v === 'string' ? [v] : v))),
+  ignore_watch: o(stringList),
+  watch_delay: o(duration),
+  cron_restart: o(cronPattern),
+  autostart: o(bool),
 });
 
 export type RawApp = z.output<typeof rawAppSchema>;

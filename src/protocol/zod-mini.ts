@@ -1,7 +1,8 @@
-// The schema library as protocol/ builds its schemas: zod's "mini" API, which shares zod/v4/core with the
-// classic API (classic code elsewhere composes these schemas freely) but does not hang dozens of methods on
-// every schema, so a process that only checks messages (a cluster primary, a short CLI command) loads and
-// builds a fraction of it. Write `z.optional(x)`, `z.int().check(z.gte(0))` where classic chains methods.
+// The schema library every schema in Shoal is built with: zod's "mini" API. It does not hang dozens of
+// methods on every schema and, imported by name as here, lets the bundler keep only the parts of
+// zod/v4/core the schemas use, so a process that only checks messages (a cluster primary, a short CLI
+// command) loads and builds a fraction of it. Write `z.optional(x)`, `z.int().check(z.gte(0))` where the
+// classic API chains methods. Importing classic `zod` anywhere in a bundle would bring all of its core back.
 import { config } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
