@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { machineInfo } from './cluster/lib/machine.js';
+import { extraCaNote, machineInfo } from './cluster/lib/machine.js';
 import { createManager, type ManagerKind } from './cluster/lib/managers.js';
 import { app, ROOT, runCleanups } from './cluster/lib/processes.js';
 import { ratio } from './cluster/lib/stats.js';
@@ -121,7 +121,7 @@ function section(rows: Row[], cyc: CycleResult | null, machine: ReturnType<typeo
     '',
     `Many processes, from one process file both managers read (\`sleep 100000\` apps with interpreter none, and Node sleepers: bench/apps/sleeper.js). Times are wall clock of the CLI; "all online" is from the start command until the JSON list shows every process online (polled every 250 ms). Idle CPU is the daemon's user+system time from /proc/<pid>/stat over ${idleS} s after 5 s of settling, as a share of one core.`,
     '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotalMb} MB, Node ${machine.node}, PM2 ${machine.pm2}, Shoal ${machine.shoalCommit}${machine.dirtyFiles > 0 ? ` (+${machine.dirtyFiles} changed files)` : ''}; load average ${machine.loadavgAtStart.join(' ')} at the start, ${os
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotalMb} MB, Node ${machine.node}, PM2 ${machine.pm2}, Shoal ${machine.shoalCommit}${machine.dirtyFiles > 0 ? ` (+${machine.dirtyFiles} changed files)` : ''}${extraCaNote(machine)}; load average ${machine.loadavgAtStart.join(' ')} at the start, ${os
       .loadavg()
       .map((n) => n.toFixed(2))
       .join(' ')} at the end, with \`npm run bench:scale${ARGS}\`.`,

@@ -17,6 +17,19 @@ export interface MachineInfo {
   /** Files changed in the work tree when the bench ran (the tree is shared and may be mid-edit). */
   dirtyFiles: number;
   loadavgAtStart: number[];
+  /**
+   * NODE_EXTRA_CA_CERTS as the bench found it. When set, every Node process both managers start reads
+   * and parses that file before running any code (about 90 ms of CPU with a system bundle), so it weighs
+   * on start-up figures; the report names it. Optional: results saved before it was recorded lack it.
+   */
+  extraCaCerts?: string | null;
+}
+
+/** The machine line's note on NODE_EXTRA_CA_CERTS, or '' when it was not set (or not recorded). */
+export function extraCaNote(m: MachineInfo): string {
+  return m.extraCaCerts
+    ? `; NODE_EXTRA_CA_CERTS=${m.extraCaCerts} is set, so every Node process of the CLIs and apps reads that file as it starts (Shoal's daemon and primaries start without it)`
+    : '';
 }
 
 function git(args: string[]): string {
@@ -44,6 +57,7 @@ export function machineInfo(): MachineInfo {
     shoalCommit: git(['rev-parse', '--short', 'HEAD']),
     dirtyFiles: status === 'unknown' || status === '' ? 0 : status.split('\n').length,
     loadavgAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    extraCaCerts: process.env.NODE_EXTRA_CA_CERTS ?? null,
   };
 }
 
