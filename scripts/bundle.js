@@ -72,6 +72,24 @@ const englishOnly = {
   },
 };
 
+/**
+ * Node's built-in modules are taken with require() rather than imported. Importing one makes Node's ESM
+ * loader build a module facade for it, which reads every export once: for node:fs that loads the whole
+ * stream stack through fs.ReadStream's lazy getter, and the facades were about a fifth of a short
+ * command's start-up. `__shoalRequire` is the banner's createRequire, named apart from `require` so
+ * that esbuild leaves the call alone.
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `module.exports = __shoalRequire(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(out, { recursive: true, force: true });
 const metafile = process.env.SHOAL_BUNDLE_METAFILE;
 const results = [];
@@ -90,9 +108,9 @@ for (const group of GROUPS) {
       chunkNames: 'chunk-[hash]',
       // Bundled CommonJS packages (commander, yaml) call require() for Node's built-ins.
       banner: {
-        js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url);",
+        js: "import { createRequire as __shoalCreateRequire } from 'node:module'; const require = __shoalCreateRequire(import.meta.url), __shoalRequire = require;",
       },
-      plugins: [keepModuleUrls, englishOnly],
+      plugins: [keepModuleUrls, englishOnly, builtinsByRequire],
       metafile: metafile !== undefined,
       logLevel: 'warning',
     }),
