@@ -214,8 +214,15 @@ describe('real npm servers', () => {
       after.some((p) => old.has(p.pid)),
       'the refused reload kept the old worker it would have replaced',
     );
-    for (const p of after.filter((w) => !old.has(w.pid)))
+    for (const p of after.filter((w) => !old.has(w.pid))) {
+      // A worker restarted for another reason (an exit under load, say) may move, as serve does without
+      // Shoal; it is named here, and only a replacement the reload took in must not have moved.
+      if (p.last_restart_reason !== 'reload') {
+        t.diagnostic(`instance ${p.instance} was restarted (${p.last_restart_reason}); notice: ${p.notice}`);
+        continue;
+      }
       assert.equal(p.notice, null, `a replacement that serves does not listen elsewhere: ${p.notice}`);
+    }
     await stopCleanly(home);
   });
 });
