@@ -32,6 +32,9 @@ function startClient(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  // Node can emit 'exit' before the messages still in the channel: a client is gone without reporting
+  // only once its channel has closed too.
+  const channelClosed = new Promise<void>((resolve) => child.once('disconnect', () => resolve()));
   let out = '';
   child.stdout?.on('data', (d) => (out += String(d)));
   // A send to a client that just exited fails asynchronously; the exit tells the test what it needs.
@@ -57,7 +60,7 @@ function startClient(
         ? Promise.resolve(results.shift())
         : new Promise((resolve, reject) => {
             waiters.push(resolve);
-            exited.then(([code]) =>
+            Promise.all([exited, channelClosed]).then(([[code]]) =>
               reject(new Error(`client exited (${code}) before reporting; stdout: ${out}`)),
             );
           }),
