@@ -7,8 +7,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
+const requireHere = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 const dist = join(root, 'dist');
@@ -76,17 +78,33 @@ const englishOnly = {
  * Node's built-in modules are taken with require() rather than imported. Importing one makes Node's ESM
  * loader build a module facade for it, which reads every export once: for node:fs that loads the whole
  * stream stack through fs.ReadStream's lazy getter, and the facades were about a fifth of a short
- * command's start-up. `__shoalRequire` is the banner's createRequire, named apart from `require` so
- * that esbuild leaves the call alone.
+ * command's start-up. Each built-in becomes a small module that requires it once and exports each of its
+ * members as a constant (esbuild then keeps only the members the code uses, and reads no other), which
+ * costs less memory than wrapping it as a CommonJS module, whose every member gets a getter (0.4 MB in a
+ * cluster primary). `__shoalRequire` is the banner's createRequire, named apart from `require` so that
+ * esbuild leaves the call alone.
  */
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-      contents: `module.exports = __shoalRequire(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
+    // Static imports only: a require() from bundled CommonJS code already is one, and a module that a
+    // require() or an import() reaches gets wrapped for lazy start-up, which keeps every member.
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: 'node-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => {
+      const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default');
+      const lines = [
+        `const m = __shoalRequire(${JSON.stringify(args.path)});`,
+        'const pick = (name) => m[name];',
+        'export default m;',
+      ];
+      // Marked pure so that esbuild drops the members nobody uses (a property read could run a getter).
+      names.forEach((name, i) => lines.push(`const m${i} = /* @__PURE__ */ pick(${JSON.stringify(name)});`));
+      if (names.length > 0)
+        lines.push(`export { ${names.map((name, i) => `m${i} as ${JSON.stringify(name)}`).join(', ')} };`);
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
