@@ -100,7 +100,8 @@ const builtinsByRequire = {
         'export default m;',
       ];
       // Marked pure so that esbuild drops the members nobody uses (a property read could run a getter).
-      names.forEach((name, i) => lines.push(`const m${i} = /* @__PURE__ */ pick(${JSON.stringify(name)});`));
+      for (const [i, name] of names.entries())
+        lines.push(`const m${i} = /* @__PURE__ */ pick(${JSON.stringify(name)});`);
       if (names.length > 0)
         lines.push(`export { ${names.map((name, i) => `m${i} as ${JSON.stringify(name)}`).join(', ')} };`);
       return { contents: lines.join('\n'), loader: 'js' };
