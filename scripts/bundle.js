@@ -32,12 +32,12 @@ const GROUPS = [
 const ENTRIES = Object.assign({}, ...GROUPS);
 
 /**
- * Entries built as CommonJS, alone (CommonJS has no chunks): the worker preload runs in every app process,
- * most of which are CommonJS apps that would otherwise start Node's ESM loader for it alone. Loaded with
- * --require, it starts a worker about 15 ms sooner and costs it some 2 MB less memory than with --import.
- * Next to its ESM stub each gets a `.cjs` one.
+ * Entries built as CommonJS, alone (CommonJS has no chunks): Node then runs them without starting its ESM
+ * loader, which costs a process some 15 ms and 2 MB. The worker preload runs in every app process, most of
+ * which are CommonJS apps that would start the ESM loader for it alone (it is loaded with --require); the
+ * cluster primary is a process of its own for every app. Next to its ESM stub each gets a `.cjs` one.
  */
-const COMMONJS = new Set(['preload']);
+const COMMONJS = new Set(['preload', 'primary']);
 
 // Loaded on demand or natively built: left to Node's resolver from node_modules.
 const EXTERNAL = ['koffi', 'tsx', 'ioredis', 'jose', 'ink', 'react', 'react-devtools-core', 'chokidar'];

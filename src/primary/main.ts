@@ -193,7 +193,9 @@ const handlers: Handlers<PrimaryChannel, unknown> = {
   },
 };
 
-await serveRpc({
+// The bundle is CommonJS (scripts/bundle.js), so start-up ends in a promise rather than a top-level await;
+// a socket it cannot serve on ends the process as an uncaught error would.
+serveRpc({
   socketPath: spec.socket,
   channel: PrimaryChannel,
   handlers,
@@ -207,13 +209,19 @@ await serveRpc({
     pushSnapshot();
   },
   onProblem: (event, fields) => log(event, fields),
-});
-log('primary.started', {
-  pid: process.pid,
-  app: spec.app.name,
-  workers: spec.slots.length,
-  node: process.version,
-});
+}).then(
+  () =>
+    log('primary.started', {
+      pid: process.pid,
+      app: spec.app.name,
+      workers: spec.slots.length,
+      node: process.version,
+    }),
+  (err: Error) => {
+    process.stderr.write(`shoal primary: ${err?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
 
 // The primary must outlive everything but an explicit shutdown: workers die with it.
 process.on('uncaughtException', (err) => log('primary.uncaught', { message: err.message, stack: err.stack }));

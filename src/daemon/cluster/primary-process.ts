@@ -18,7 +18,8 @@ import { type FileWatch, watchForFile } from './file-appears.js';
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const PRIMARY_ENTRY = new URL('../../primary/main.js', import.meta.url).pathname;
+// The CommonJS stub of the primary's bundle (scripts/bundle.js): the primary runs without Node's ESM loader.
+const PRIMARY_ENTRY = new URL('../../primary/main.cjs', import.meta.url).pathname;
 /** How long a new primary may take to open its socket. */
 const START_TIMEOUT_MS = 15_000;
 /** How long an adopted primary has to accept the connection and answer its first request. */
