@@ -53,7 +53,15 @@ export class MetricsSampler {
     }
     for (const pid of alive) {
       const s = this.meter.sample(pid, t);
-      if (s) this.latest.set(pid, { ...s, at: t });
+      if (!s) continue;
+      // Updated in place, as the meter's own records: a thousand pids make a thousand objects per tick.
+      const kept = this.latest.get(pid);
+      if (kept) {
+        kept.cpu = s.cpu;
+        kept.memory = s.memory;
+        kept.cpuSeconds = s.cpuSeconds;
+        kept.at = t;
+      } else this.latest.set(pid, { ...s, at: t });
     }
     // A failing listener must not stop sampling for everyone else.
     for (const listener of this.tickListeners) {

@@ -13,17 +13,45 @@ export interface ProcSample {
 const CLOCK_TICKS = 100; // USER_HZ is 100 on every Linux architecture Node supports
 const PAGE_SIZE = 4096;
 
+/**
+ * The whole number that starts at `at` in `text` and runs to the next space. Read digit by digit: with a
+ * thousand processes sampled every 2 s, splitting each stat line into its 52 fields was most of what the
+ * daemon allocated while idle, and the collections that followed cost more than the reads.
+ */
+function wholeNumberAt(text: string, at: number): number {
+  let n = 0;
+  for (let i = at; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Where field `index` starts (0 = the state field, right after the name's closing parenthesis), or -1. */
+function fieldStart(stat: string, index: number): number {
+  let at = stat.lastIndexOf(')') + 2;
+  for (let f = 0; f < index; f++) {
+    at = stat.indexOf(' ', at) + 1;
+    if (at === 0) return -1;
+  }
+  return at;
+}
+
 export function readProcSample(pid: number): ProcSample | null {
   if (process.platform === 'linux') {
     try {
       // One file per pid: stat holds the resident set too (the same count statm gives), and with a
       // thousand processes every read of every tick shows in the daemon's idle CPU.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[11] = utime, fields[12] = stime, fields[21] = rss in pages (fields 14, 15 and 24 of
-      // proc(5), counted from after the name)
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      return { cpuSeconds: ticks / CLOCK_TICKS, rss: Number(fields[21]) * PAGE_SIZE };
+      // Counted from after the name: 11 = utime, 12 = stime, 21 = rss in pages (fields 14, 15 and 24
+      // of proc(5)).
+      const utime = fieldStart(stat, 11);
+      const stime = stat.indexOf(' ', utime) + 1;
+      const rss = fieldStart(stat, 21);
+      if (utime <= 0 || stime <= 0 || rss < 0) return null;
+      const ticks = wholeNumberAt(stat, utime) + wholeNumberAt(stat, stime);
+      return { cpuSeconds: ticks / CLOCK_TICKS, rss: wholeNumberAt(stat, rss) * PAGE_SIZE };
     } catch {
       return null;
     }
@@ -51,9 +79,13 @@ export class CpuMeter {
       return null;
     }
     const prev = this.last.get(pid);
-    this.last.set(pid, { at: now, cpuSeconds: s.cpuSeconds });
     let cpu = 0;
     if (prev && now > prev.at) cpu = ((s.cpuSeconds - prev.cpuSeconds) / ((now - prev.at) / 1000)) * 100;
+    // Updated in place: one long-lived record per pid rather than a new one every tick.
+    if (prev) {
+      prev.at = now;
+      prev.cpuSeconds = s.cpuSeconds;
+    } else this.last.set(pid, { at: now, cpuSeconds: s.cpuSeconds });
     return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory: s.rss, cpuSeconds: s.cpuSeconds };
   }
 
