@@ -38,20 +38,24 @@ function fieldStart(stat: string, index: number): number {
   return at;
 }
 
+/** CPU time and resident memory from a /proc/<pid>/stat line, or null if it is not one. */
+export function parseProcStat(stat: string): ProcSample | null {
+  // Counted from after the name: 11 = utime, 12 = stime, 21 = rss in pages (fields 14, 15 and 24 of
+  // proc(5)). The name may hold spaces and parentheses: fields start after its last ")".
+  const utime = fieldStart(stat, 11);
+  const stime = stat.indexOf(' ', utime) + 1;
+  const rss = fieldStart(stat, 21);
+  if (utime <= 0 || stime <= 0 || rss < 0) return null;
+  const ticks = wholeNumberAt(stat, utime) + wholeNumberAt(stat, stime);
+  return { cpuSeconds: ticks / CLOCK_TICKS, rss: wholeNumberAt(stat, rss) * PAGE_SIZE };
+}
+
 export function readProcSample(pid: number): ProcSample | null {
   if (process.platform === 'linux') {
     try {
       // One file per pid: stat holds the resident set too (the same count statm gives), and with a
       // thousand processes every read of every tick shows in the daemon's idle CPU.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Counted from after the name: 11 = utime, 12 = stime, 21 = rss in pages (fields 14, 15 and 24
-      // of proc(5)).
-      const utime = fieldStart(stat, 11);
-      const stime = stat.indexOf(' ', utime) + 1;
-      const rss = fieldStart(stat, 21);
-      if (utime <= 0 || stime <= 0 || rss < 0) return null;
-      const ticks = wholeNumberAt(stat, utime) + wholeNumberAt(stat, stime);
-      return { cpuSeconds: ticks / CLOCK_TICKS, rss: wholeNumberAt(stat, rss) * PAGE_SIZE };
+      return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     } catch {
       return null;
     }
