@@ -10,10 +10,12 @@ import { splitCommandLine } from './resolve/command-line.js';
 import { parseBytes, parseDuration } from './units.js';
 
 /** Turns `schema`'s value into another with a converter that throws on bad input; `expected` is the message. */
-function convert<I, O>(schema: z.ZodMiniType<I>, expected: string, fn: (v: I) => O) {
+// Both helpers keep the schema's input type (a ZodMiniType<I> alone would widen it to unknown), since
+// AppEntry, the type users write process files against, is the schema's input.
+function convert<S extends z.ZodMiniType, O>(schema: S, expected: string, fn: (v: z.output<S>) => O) {
   return z.pipe(
     schema,
-    z.transform((v: I, ctx): O => {
+    z.transform((v: z.output<S>, ctx): O => {
       try {
         return fn(v);
       } catch {
@@ -25,7 +27,7 @@ function convert<I, O>(schema: z.ZodMiniType<I>, expected: string, fn: (v: I) =>
 }
 
 /** `schema`'s value passed through `fn`, which cannot fail. */
-function map<I, O>(schema: z.ZodMiniType<I>, fn: (v: I) => O) {
+function map<S extends z.ZodMiniType, O>(schema: S, fn: (v: z.output<S>) => O) {
   return z.pipe(schema, z.transform(fn));
 }
 
