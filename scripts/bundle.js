@@ -7,6 +7,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -18,13 +19,15 @@ const out = join(dist, 'bundle');
 
 /**
  * Bundle name -> entry in src/ (its tsc output becomes the stub), in groups built separately. Entries of
- * one group share chunks; a group is the set of entries that may run in one process (the CLI turns into
- * the daemon for `shoal run` and `daemon --foreground`). An entry that always runs in a process of its own
- * is a group alone, so that no chunk it loads carries code only another entry uses: shared chunks are
- * cut by module, not by the functions each entry uses.
+ * one group share chunks. Each entry is a group alone, so that no chunk it loads carries code only another
+ * entry uses (shared chunks are cut by module, not by the functions each entry uses). The CLI, which
+ * turns into the daemon for `shoal run` and `daemon --foreground`, then imports the daemon's bundle:
+ * that process holds the modules both use twice, which costs it about a megabyte; every short command
+ * gains from a CLI of its own.
  */
 const GROUPS = [
-  { cli: 'cli/index.ts', daemon: 'daemon/main.ts' },
+  { cli: 'cli/index.ts' },
+  { daemon: 'daemon/main.ts' },
   { primary: 'primary/main.ts' },
   { preload: 'worker/preload.ts' },
   { 'hang-watchdog-thread': 'worker/hang-watchdog-thread.ts' },
@@ -35,9 +38,31 @@ const ENTRIES = Object.assign({}, ...GROUPS);
  * Entries built as CommonJS, alone (CommonJS has no chunks): Node then runs them without starting its ESM
  * loader, which costs a process some 15 ms and 2 MB. The worker preload runs in every app process, most of
  * which are CommonJS apps that would start the ESM loader for it alone (it is loaded with --require); the
- * cluster primary is a process of its own for every app. Next to its ESM stub each gets a `.cjs` one.
+ * cluster primary is a process of its own for every app; the CLI is started for every command (by
+ * bin/shoal.js, itself CommonJS). Code an ES module reaches with import() is bundled too, wrapped so that
+ * it runs on first use. Next to its ESM stub each gets a `.cjs` one.
  */
-const COMMONJS = new Set(['preload', 'primary']);
+const COMMONJS = new Set(['preload', 'primary', 'cli']);
+
+/**
+ * Modules the CLI's bundle takes from a bundle of their own next to it, loaded with the first module that
+ * imports them:
+ * - yaml is a quarter of the CLI's code and only process files and `export` use it. Bundled, it loads in
+ *   a few milliseconds; from node_modules (some 60 files) in about 35.
+ * - import-module holds the CLI's import() calls, which code compiled from V8's code cache cannot make
+ *   (src/cli/import-module.ts).
+ */
+const SIDE_BUNDLES = [
+  { name: 'yaml', filter: /^yaml$/, entry: requireHere.resolve('yaml') },
+  { name: 'import-module', filter: /\/import-module\.js$/, entry: join(src, 'cli', 'import-module.ts') },
+];
+const sideBundles = {
+  name: 'side-bundles',
+  setup(b) {
+    for (const { name, filter } of SIDE_BUNDLES)
+      b.onResolve({ filter }, () => ({ path: `./${name}.cjs`, external: true }));
+  },
+};
 
 // Loaded on demand or natively built: left to Node's resolver from node_modules.
 const EXTERNAL = ['koffi', 'tsx', 'ioredis', 'jose', 'ink', 'react', 'react-devtools-core', 'chokidar'];
@@ -137,7 +162,7 @@ for (const group of GROUPS) {
             // The rewritten module URLs (keepModuleUrls) resolve from this bundle's own file.
             define: { 'import.meta.url': '__shoalModuleUrl' },
             inject: [join(root, 'scripts', 'cjs-module-url.js')],
-            plugins: [keepModuleUrls],
+            plugins: [keepModuleUrls, englishOnly, sideBundles],
           }
         : {
             format: 'esm',
@@ -150,6 +175,21 @@ for (const group of GROUPS) {
             },
             plugins: [keepModuleUrls, englishOnly, builtinsByRequire],
           }),
+      metafile: metafile !== undefined,
+      logLevel: 'warning',
+    }),
+  );
+}
+for (const { name, entry } of SIDE_BUNDLES) {
+  results.push(
+    await build({
+      entryPoints: { [name]: entry },
+      outdir: out,
+      outExtension: { '.js': '.cjs' },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
       metafile: metafile !== undefined,
       logLevel: 'warning',
     }),
@@ -174,3 +214,10 @@ for (const [name, file] of Object.entries(ENTRIES)) {
   await writeFile(stub, `${note}\nimport '${target}';\n`);
   if (COMMONJS.has(name)) await writeFile(stub.replace(/\.js$/, '.cjs'), `${note}\nrequire('${target}');\n`);
 }
+
+// The CLI's code cache (bin/cli-loader.js), made by running a command that only prints: `ls --help`
+// compiles what every command runs first (the bundle, the command table, commander's parsing).
+execFileSync(process.execPath, ['-e', "require('./bin/cli-loader.js').writeCodeCache(['ls', '--help'])"], {
+  cwd: root,
+  stdio: 'ignore',
+});

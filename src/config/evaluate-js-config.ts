@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { typescriptLoader } from '../supervision/typescript-loader.js';
 
 /** How long a process file may take to evaluate; SHOAL_CONFIG_TIMEOUT_MS changes it. */
 export const DEFAULT_CONFIG_TIMEOUT_MS = 10_000;
@@ -56,7 +57,7 @@ function rebuilt(e: ChildError): Error {
 
 export function evaluateJsConfig(file: string): Promise<unknown> {
   const { entry, ts } = childEntry();
-  const loader = ts || isTypeScriptConfig(file) ? ['--import', import.meta.resolve('tsx')] : [];
+  const loader = ts || isTypeScriptConfig(file) ? ['--import', typescriptLoader()] : [];
   const limit = timeoutMs();
   return new Promise((resolve, reject) => {
     // stdout of the file goes to our stderr: the CLI's stdout is for its result only (--json).

@@ -1,12 +1,12 @@
 // Turns an app's normalized config into the exact command, arguments and environment of one instance.
 // Apps are always spawned without a shell: the command is an executable path and args are an array.
-import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../protocol/app-config.js';
 import { appFileName, appFiles } from './app-files.js';
 import { logPath } from './log-paths.js';
 import { runtimeVariables } from './runtime-env.js';
+import { typescriptLoader } from './typescript-loader.js';
 
 export interface LaunchSpec {
   command: string;
@@ -18,17 +18,6 @@ export interface LaunchSpec {
 }
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
-
-let tsLoader: string | undefined;
-/**
- * tsx's loader, resolved from Shoal's own dependencies so apps need not install anything. Resolved with
- * require's resolver, which a CommonJS bundle (the cluster primary's) has too: tsx exports one file for
- * every condition, so both resolvers find the same one.
- */
-export function typescriptLoader(): string {
-  tsLoader ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return tsLoader;
-}
 
 export function isTypeScript(script: string): boolean {
   return TS_EXTENSIONS.has(extname(script));

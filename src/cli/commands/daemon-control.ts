@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ShoalError } from '../../errors.js';
 import { waitForExit } from '../../supervision/process-tree.js';
 import { DaemonClient } from '../daemon-client.js';
+import { importModule } from '../import-module.js';
 import { updateSummary } from '../format/update-summary.js';
 import { note, printJson } from '../output.js';
 import { paths, withClient } from '../session.js';
@@ -170,6 +171,6 @@ export function registerDaemonControlCommands(program: Command): void {
       }
       if (flags.resurrect) process.env[RESURRECT_ON_START_ENV] = '1';
       // The daemon module starts itself on import; this process becomes the daemon.
-      await import(DAEMON_ENTRY);
+      await importModule(DAEMON_ENTRY);
     });
 }

@@ -7,6 +7,7 @@ import { ShoalError } from '../../errors.js';
 import { ExitCodes } from '../../exit-codes.js';
 import { RUN_SPEC_ENV, type RunSpec } from '../../protocol/run-spec.js';
 import { DaemonClient } from '../daemon-client.js';
+import { importModule } from '../import-module.js';
 import { paths } from '../session.js';
 import { appsToStart, cliEnv } from './process.js';
 import { startTarget } from './start-target.js';
@@ -63,6 +64,6 @@ export function registerRunCommand(program: Command): void {
       const spec: RunSpec = { apps, cli_env: cliEnv(), json_logs: flags.jsonLogs === true, health };
       process.env[RUN_SPEC_ENV] = JSON.stringify(spec);
       // The daemon module starts itself on import; this process becomes the daemon.
-      await import(DAEMON_ENTRY);
+      await importModule(DAEMON_ENTRY);
     });
 }

@@ -1,14 +1,22 @@
 // The `shoal monit` screen (ink + React, written with createElement so no JSX build step is needed):
 // the process list with live CPU and memory, the selected process's figures, and its app's last log
 // lines. Up/down (or k/j) select, q or Esc quits; Ctrl-C quits through ink's own handler.
-import { Box, render, Text, useApp, useInput, useStdout } from 'ink';
-import { createElement as h, useEffect, useState } from 'react';
+import type * as Ink from 'ink';
+import type * as React from 'react';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import { formatBytes, formatDuration } from '../format/units.js';
+import { importModule } from '../import-module.js';
 import type { FeedState, LogLine, MonitFeed } from './monit-feed.js';
 import { monitActions } from './monit-keys.js';
 
 const POLL_MS = 1000;
+
+/**
+ * ink and React, imported when monit starts. ink is an ES module with top-level await, which the CLI's
+ * CommonJS bundle could not require(); imported, it also reads CI from the environment only once monit
+ * has cleared it (commands/monitor.ts).
+ */
+let ui: { ink: typeof Ink; react: typeof React };
 
 const statusColor = (s: ProcessInfo['status']) =>
   s === 'online' ? 'green' : s === 'errored' ? 'red' : s === 'stopped' ? 'gray' : 'yellow';
@@ -19,6 +27,8 @@ const terminalSize = (stdout: NodeJS.WriteStream) => ({
 });
 
 function useTerminalSize(): { columns: number; rows: number } {
+  const { useStdout } = ui.ink;
+  const { useEffect, useState } = ui.react;
   const { stdout } = useStdout();
   const [size, setSize] = useState(() => terminalSize(stdout));
   useEffect(() => {
@@ -32,6 +42,8 @@ function useTerminalSize(): { columns: number; rows: number } {
 }
 
 function MonitScreen({ feed }: { feed: MonitFeed }) {
+  const { Box, Text, useApp, useInput } = ui.ink;
+  const { createElement: h, useEffect, useState } = ui.react;
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [state, setState] = useState<FeedState>({ processes: [], error: null, at: 0 });
@@ -60,7 +72,7 @@ function MonitScreen({ feed }: { feed: MonitFeed }) {
   }, [feed]);
 
   const app = current?.name ?? null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: state.at is there to re-read the files on every poll
+  // state.at is among the dependencies to re-read the files on every poll.
   useEffect(() => {
     let alive = true;
     if (app === null) {
@@ -180,9 +192,17 @@ function details(p: ProcessInfo | null): string[] {
 
 /** Runs the monitor on the alternate screen until the user quits; the terminal is restored either way. */
 export async function runMonit(feed: MonitFeed): Promise<void> {
+  const [ink, react] = await Promise.all([
+    importModule<typeof Ink>('ink'),
+    importModule<typeof React>('react'),
+  ]);
+  ui = { ink, react };
   const out = process.stdout;
   out.write('\u001b[?1049h\u001b[H');
-  const instance = render(h(MonitScreen, { feed }), { exitOnCtrlC: true, patchConsole: true });
+  const instance = ink.render(ui.react.createElement(MonitScreen, { feed }), {
+    exitOnCtrlC: true,
+    patchConsole: true,
+  });
   const onSignal = () => instance.unmount();
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
