@@ -145,16 +145,22 @@ const builtinsByRequire = {
 
 await rm(out, { recursive: true, force: true });
 const metafile = process.env.SHOAL_BUNDLE_METAFILE;
+/** What every build shares: one output folder, Node 20, and esbuild's metafile when asked for. */
+const common = {
+  outdir: out,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  metafile: metafile !== undefined,
+  logLevel: 'warning',
+};
 const results = [];
 for (const group of GROUPS) {
   const commonjs = Object.keys(group).every((name) => COMMONJS.has(name));
   results.push(
     await build({
+      ...common,
       entryPoints: Object.fromEntries(Object.entries(group).map(([name, file]) => [name, join(src, file)])),
-      outdir: out,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
       external: EXTERNAL,
       ...(commonjs
         ? {
@@ -176,23 +182,16 @@ for (const group of GROUPS) {
             },
             plugins: [keepModuleUrls, englishOnly, builtinsByRequire],
           }),
-      metafile: metafile !== undefined,
-      logLevel: 'warning',
     }),
   );
 }
 for (const { name, entry } of SIDE_BUNDLES) {
   results.push(
     await build({
+      ...common,
       entryPoints: { [name]: entry },
-      outdir: out,
-      outExtension: { '.js': '.cjs' },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
       format: 'cjs',
-      metafile: metafile !== undefined,
-      logLevel: 'warning',
+      outExtension: { '.js': '.cjs' },
     }),
   );
 }
@@ -220,5 +219,6 @@ for (const [name, file] of Object.entries(ENTRIES)) {
 // compiles what every command runs first (the bundle, the command table, commander's parsing).
 execFileSync(process.execPath, ['-e', "require('./bin/cli-loader.js').writeCodeCache(['ls', '--help'])"], {
   cwd: root,
-  stdio: 'ignore',
+  // The help text is not wanted; an error making the cache is.
+  stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -9,9 +9,10 @@ import { nameProblem } from './names.js';
 import { splitCommandLine } from './resolve/command-line.js';
 import { parseBytes, parseDuration } from './units.js';
 
-/** Turns `schema`'s value into another with a converter that throws on bad input; `expected` is the message. */
 // Both helpers keep the schema's input type (a ZodMiniType<I> alone would widen it to unknown), since
 // AppEntry, the type users write process files against, is the schema's input.
+
+/** Turns `schema`'s value into another with a converter that throws on bad input; `expected` is the message. */
 function convert<S extends z.ZodMiniType, O>(schema: S, expected: string, fn: (v: z.output<S>) => O) {
   return z.pipe(
     schema,
