@@ -3,7 +3,8 @@
 // BENCH_TARGET picks the client: shoal/runtime's store (embedded or Redis, from SHOAL_STORE_URL) or a
 // plain ioredis client doing the same work, the baseline.
 import { Redis } from 'ioredis';
-import { createStore } from '../src/runtime/index.js';
+// The built package, as an app imports it (npm run bench:store builds it first).
+import { createStore } from '../dist/runtime/index.js';
 
 interface Client {
   incr(key: string): Promise<number>;

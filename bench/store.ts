@@ -8,7 +8,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { StoreHost } from '../src/store/store-host.js';
+// The built host, as the cluster primary runs it (npm run bench:store builds it first).
+import { StoreHost } from '../dist/store/store-host.js';
 import { startRedis } from '../test/helpers/redis.js';
 
 const TARGETS = ['embedded', 'redis-store', 'ioredis'] as const;
@@ -132,11 +133,11 @@ Machine: ${machine}. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loa
 | --- | ---: | ---: | --- |
 ${rows.join('\n')}
 
-Reading: every embedded-store call is a message over Node's IPC channel to the app's primary, one
-JavaScript process that answers all workers (its own work is about 1 µs per call; the IPC round trip is
-the cost), against a TCP round trip to a C server for Redis. The Redis backend adds argument checks and
-canonical JSON to what the plain client does; its difference to the baseline is within this machine's
-noise.
+Reading: every embedded-store call travels over Node's IPC channel to the app's primary, one JavaScript
+process that answers all workers, with the calls of one worker's event-loop turn in one message each
+way; Redis is a TCP round trip per call to a C server. Both sides run the built package (dist/), as
+apps and primaries do. The Redis backend adds argument checks and canonical JSON to what the plain
+client does.
 `;
 console.log(`\n${section}`);
 

@@ -79,14 +79,22 @@ export function selectStoreKind(opts: StoreOptions = {}): StoreKind {
 
 export function createStore(opts: StoreOptions = {}): Store {
   let backend: Promise<StoreBackend> | null = null;
+  // The backend once it is open: calls then use it directly instead of awaiting its promise every time.
+  let ready: StoreBackend | null = null;
   let kind: StoreKind | null = null;
   const resolveKind = (): StoreKind => {
     kind ??= selectStoreKind(opts);
     return kind;
   };
   const open = (): Promise<StoreBackend> => {
-    backend ??= openBackend(resolveKind(), opts);
-    return backend;
+    if (backend) return backend;
+    const opening: Promise<StoreBackend> = openBackend(resolveKind(), opts).then((b) => {
+      // A store closed while this backend was opening must not go on using it.
+      if (backend === opening) ready = b;
+      return b;
+    });
+    backend = opening;
+    return opening;
   };
 
   return {
@@ -95,37 +103,37 @@ export function createStore(opts: StoreOptions = {}): Store {
     },
     async get<T>(key: string) {
       checkKey(key);
-      return decodeValue(await (await open()).get(key)) as T | null;
+      return decodeValue(await (ready ?? (await open())).get(key)) as T | null;
     },
     async set(key, value, o) {
       checkKey(key);
       const json = encodeValue(value, 'the value', key);
-      await (await open()).set(key, json, ttlOf(o, key));
+      await (ready ?? (await open())).set(key, json, ttlOf(o, key));
     },
     async del(key) {
       checkKey(key);
-      return (await open()).del(key);
+      return (ready ?? (await open())).del(key);
     },
     async incr(key, by = 1, o) {
       checkKey(key);
       checkStep(by, key);
-      return (await open()).incr(key, by, ttlOf(o, key));
+      return (ready ?? (await open())).incr(key, by, ttlOf(o, key));
     },
     async decr(key, by = 1, o) {
       checkKey(key);
       checkStep(by, key);
-      return (await open()).incr(key, -by, ttlOf(o, key));
+      return (ready ?? (await open())).incr(key, -by, ttlOf(o, key));
     },
     async cas(key, expected, next, o) {
       checkKey(key);
       const e =
         expected === null || expected === undefined ? null : encodeValue(expected, 'the expected value', key);
       const n = next === null || next === undefined ? null : encodeValue(next, 'the next value', key);
-      return (await open()).cas(key, e, n, ttlOf(o, key));
+      return (ready ?? (await open())).cas(key, e, n, ttlOf(o, key));
     },
     async expire(key, ttl) {
       checkKey(key);
-      return (await open()).expire(key, checkTtl(ttl, key));
+      return (ready ?? (await open())).expire(key, checkTtl(ttl, key));
     },
     async keys(prefix = '') {
       if (typeof prefix !== 'string' || prefix.length > STORE_LIMITS.keyLength) {
@@ -134,21 +142,22 @@ export function createStore(opts: StoreOptions = {}): Store {
           prefix,
         );
       }
-      return (await open()).keys(prefix);
+      return (ready ?? (await open())).keys(prefix);
     },
     async publish(channel, message) {
       checkKey(channel, 'channel');
-      return (await open()).publish(channel, encodeValue(message, 'the message', channel));
+      return (ready ?? (await open())).publish(channel, encodeValue(message, 'the message', channel));
     },
     async subscribe<T>(channel: string, handler: (message: T) => void) {
       checkKey(channel, 'channel');
       if (typeof handler !== 'function')
         throw invalid(`subscribe("${channel}") needs a handler function.`, channel);
-      return (await open()).subscribe(channel, (json) => handler(decodeValue(json) as T));
+      return (ready ?? (await open())).subscribe(channel, (json) => handler(decodeValue(json) as T));
     },
     async close() {
       const b = backend;
       backend = null;
+      ready = null;
       if (b) await (await b.catch(() => null))?.close();
     },
   };

@@ -12,13 +12,13 @@ import {
   isStoreMessage,
   STORE_LIMITS,
   STORE_PROTOCOL_VERSION,
-  StoreBatchCallSchema,
   type StoreBatchResponse,
   type StoreBatchResult,
   type StoreCall,
   StoreRequestSchema,
   type StoreResponse,
 } from '../protocol/store-messages.js';
+import { checkStoreCall } from '../protocol/store-call-check.js';
 import { MemoryStore } from './memory-store.js';
 import { type StorePeer, StoreChannels } from './store-channels.js';
 import { readSnapshot, writeSnapshot } from './store-snapshot.js';
@@ -83,7 +83,7 @@ export class StoreHost {
       this.handleBatch(peer, message, id);
       return true;
     }
-    const outcome = this.apply(peer, message, StoreRequestSchema);
+    const outcome = this.apply(peer, message);
     sendQuietly(peer, { type: 'shoal:store:res', v: STORE_PROTOCOL_VERSION, id, ...outcome });
     return true;
   }
@@ -152,32 +152,28 @@ export class StoreHost {
     for (const call of calls) {
       const callId = requestIdOf(call);
       // A call without an id cannot be matched to its caller; the client never sends one.
-      if (callId !== null) results.push({ id: callId, ...this.apply(peer, call, StoreBatchCallSchema) });
+      if (callId === null) continue;
+      const checked = checkStoreCall(call);
+      const outcome = checked.ok ? this.run(peer, checked.call) : invalidRequest(checked.problem);
+      results.push(outcome.ok ? { id: callId, ok: true, value: outcome.value } : { id: callId, ...outcome });
     }
     const res: StoreBatchResponse = { type: 'shoal:store:batch-res', v: STORE_PROTOCOL_VERSION, id, results };
     sendQuietly(peer, res);
   }
 
-  /** Validates one request (single or inside a batch) and applies it. */
-  private apply(
-    peer: StorePeer,
-    raw: unknown,
-    schema: typeof StoreRequestSchema | typeof StoreBatchCallSchema,
-  ): Outcome {
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      return {
-        ok: false,
-        error: {
-          code: 'SHOAL_ERR_PROTOCOL_INVALID',
-          message: `Invalid store request: ${where}${issue?.message ?? 'rejected'}.`,
-        },
-      };
-    }
+  /** Validates a single request (the form clients older than batches send) and applies it. */
+  private apply(peer: StorePeer, raw: unknown): Outcome {
+    const parsed = StoreRequestSchema.safeParse(raw);
+    if (parsed.success) return this.run(peer, parsed.data);
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return invalidRequest(`${where}${issue?.message ?? 'rejected'}`);
+  }
+
+  /** Applies a checked call; an error it throws becomes its coded outcome. */
+  private run(peer: StorePeer, call: StoreCall): Outcome {
     try {
-      return { ok: true, value: this.execute(peer, parsed.data) };
+      return { ok: true, value: this.execute(peer, call) };
     } catch (err) {
       const e = toShoalError(err);
       return { ok: false, error: { code: e.code, message: e.message } };
@@ -241,6 +237,13 @@ export class StoreHost {
       });
     await this.saving;
   }
+}
+
+function invalidRequest(problem: string): Extract<Outcome, { ok: false }> {
+  return {
+    ok: false,
+    error: { code: 'SHOAL_ERR_PROTOCOL_INVALID', message: `Invalid store request: ${problem}.` },
+  };
 }
 
 function requestIdOf(message: unknown): number | null {

@@ -33,3 +33,21 @@ describe('store backend selection', () => {
     );
   });
 });
+
+describe('store close', () => {
+  // The in-process backend keeps its data in the backend object, so a fresh backend means empty.
+  it('opens a fresh backend after close, also when closed while the first was still opening', async () => {
+    const s = createStore({ url: 'memory:' });
+    await s.set('a', 1);
+    await s.close();
+    assert.equal(await s.get('a'), null, 'the closed backend is not reused');
+
+    const early = createStore({ url: 'memory:' });
+    const writing = early.set('d', 4); // its backend is still opening when close() runs
+    await early.close();
+    await writing;
+    assert.equal(await early.get('d'), null, 'a backend closed mid-open is not kept');
+    await s.close();
+    await early.close();
+  });
+});
