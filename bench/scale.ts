@@ -107,7 +107,8 @@ function cycleLines(c: CycleResult): string[] {
   return [
     `| daemon RSS at start | ${mb(c.rssStartKb)} |`,
     ...c.rssAfterKb.map((kb, i) => `| RSS after cycle ${i + 1} | ${mb(kb)} |`),
-    `| RSS settled after the cycles | ${mb(c.rssEndSettledKb)} (${fmtPctOf(c.rssEndSettledKb, c.rssStartKb)}) |`,
+    `| RSS settled after the cycles (5 s) | ${mb(c.rssEndSettledKb)} (${fmtPctOf(c.rssEndSettledKb, c.rssStartKb)}) |`,
+    `| RSS after 30 s idle | ${mb(c.rssEndIdleKb)} (${fmtPctOf(c.rssEndIdleKb, c.rssStartKb)}) |`,
     `| RSS right after the heap snapshot (its own memory included) | ${mb(c.rssEndAfterGcKb)} (${c.rssEndAfterGcKb === null ? 'n/a' : fmtPctOf(c.rssEndAfterGcKb, c.rssStartKb)}) |`,
     `| live heap after the cycles / after one more cycle | ${heap(c.heapAfterCyclesBytes)} / ${heap(c.heapAfterOneMoreBytes)} |`,
   ];
@@ -133,7 +134,7 @@ function section(rows: Row[], cyc: CycleResult | null, machine: ReturnType<typeo
       '',
       `### Daemon memory over ${cyc.rssAfterKb.length} start/delete cycles of ${cyc.count} \`sleep\` processes`,
       '',
-      'One Shoal daemon; each cycle starts the process file, waits until all are online, deletes all and waits 2 s. The live heap comes from heap snapshots (NODE_OPTIONS=--heapsnapshot-signal, for this bench only), each taken after a full garbage collection, after the RSS series (writing a snapshot costs memory of its own); one more cycle between two snapshots shows what a cycle leaves live: a heap that stays flat means no leak, whatever RSS does.',
+      'One Shoal daemon; each cycle starts the process file, waits until all are online, deletes all and waits 2 s; after the last cycle the daemon idles 5 s, then 30 s in all, before the two settled readings. The live heap comes from heap snapshots (NODE_OPTIONS=--heapsnapshot-signal, for this bench only), each taken after a full garbage collection, after the RSS series (writing a snapshot costs memory of its own); one more cycle between two snapshots shows what a cycle leaves live: a heap that stays flat means no leak, whatever RSS does.',
       '',
       '| reading | value |',
       '| --- | --- |',

@@ -10,6 +10,11 @@ import { grewMost, type HeapReading, heapOf } from './heap.js';
 
 const CLK_TCK = 100;
 const SETTLE_MS = 5_000;
+/**
+ * How long the daemon idles after the cycles before the last RSS reading. V8 returns the pages of a big
+ * start's dead records only when its memory reducer runs, which takes tens of seconds of idling.
+ */
+const IDLE_AFTER_CYCLES_MS = 30_000;
 const BIG_MS = 900_000;
 
 export interface AppsSpec {
@@ -128,6 +133,8 @@ export interface CycleResult {
   rssStartKb: number;
   rssAfterKb: number[];
   rssEndSettledKb: number;
+  /** After IDLE_AFTER_CYCLES_MS with nothing to do: V8's memory reducer gives dead pages back while idle. */
+  rssEndIdleKb: number;
   /** Right after the first heap snapshot, which costs memory of its own (null when none could be taken). */
   rssEndAfterGcKb: number | null;
   /** Live heap after the cycles, and after one more cycle: the difference is what a cycle leaves. */
@@ -168,6 +175,8 @@ export async function runCycles(
   for (let c = 1; c <= cycles; c++) rssAfterKb.push(await cycle(c));
   await sleep(SETTLE_MS);
   const rssEndSettledKb = rssKb(pid)!;
+  await sleep(IDLE_AFTER_CYCLES_MS - SETTLE_MS);
+  const rssEndIdleKb = rssKb(pid)!;
   // Snapshots come after the RSS series (writing one costs the daemon memory of its own); one more cycle
   // between two of them shows what a cycle leaves live.
   const heap = async (): Promise<HeapReading | null> => heapOf(pid, diag).catch(() => null);
@@ -180,6 +189,7 @@ export async function runCycles(
     rssStartKb,
     rssAfterKb,
     rssEndSettledKb,
+    rssEndIdleKb,
     rssEndAfterGcKb,
     heapAfterCyclesBytes: hA?.liveBytes ?? null,
     heapAfterOneMoreBytes: hB?.liveBytes ?? null,
