@@ -13,7 +13,11 @@ export interface StartFailure {
   stderr: string[];
 }
 
-export type Verdict = { state: 'online' } | { state: 'failed'; reason: string } | { state: 'pending' };
+export type Verdict =
+  | { state: 'online' }
+  | { state: 'failed'; reason: string }
+  /** dueInMs: set when the process only has to live that much longer to count as online. */
+  | { state: 'pending'; dueInMs?: number };
 
 /** How one process stands, `since` the operation began, at `now`. */
 export function judge(d: ProcessDetail, since: number, now: number): Verdict {
@@ -36,7 +40,7 @@ export function judge(d: ProcessDetail, since: number, now: number): Verdict {
   if (d.status === 'online') {
     // Proven ready, or has lived long enough that the restart policy counts it as stable.
     if (d.ready_by !== null || d.uptime >= d.config.min_uptime) return { state: 'online' };
-    return { state: 'pending' };
+    return { state: 'pending', dueInMs: d.config.min_uptime - d.uptime };
   }
   // Registered but not started (autostart off), or stopped by someone meanwhile: nothing to wait for.
   if (d.status === 'stopped' && d.pid === null && (d.last_exit === null || d.last_exit.requested)) {
@@ -66,16 +70,27 @@ export function pollInterval(count: number): number {
 export async function settle(details: () => ProcessDetail[], since: number): Promise<StartFailure[]> {
   const failures = new Map<number, StartFailure>();
   for (;;) {
-    const { pending, count } = look(details(), since, failures);
+    const { pending, count, lastDueInMs } = look(details(), since, failures);
     if (pending === 0) return [...failures.values()].sort((a, b) => a.id - b.id);
-    await new Promise((r) => setTimeout(r, pollInterval(count)));
+    await new Promise((r) => setTimeout(r, nextLookIn(count, lastDueInMs)));
   }
+}
+
+/**
+ * When every process still pending only has to outlive min_uptime, the next look is timed for the last
+ * of them (a start of 1,000 would otherwise end up to 250 ms after it had settled); else the poll interval.
+ */
+export function nextLookIn(count: number, lastDueInMs: number | null): number {
+  const poll = pollInterval(count);
+  return lastDueInMs === null ? poll : Math.min(poll, Math.max(1, Math.ceil(lastDueInMs) + 1));
 }
 
 /** One look at every process: records new failures, counts the pending. Holds no record past its return. */
 function look(all: ProcessDetail[], since: number, failures: Map<number, StartFailure>) {
   const now = Date.now();
   let pending = 0;
+  // The latest time still to live among pending processes; null once one is pending for another reason.
+  let lastDueInMs: number | null = 0;
   for (const d of all) {
     if (failures.has(d.id)) continue;
     const v = judge(d, since, now);
@@ -87,9 +102,12 @@ function look(all: ProcessDetail[], since: number, failures: Map<number, StartFa
         reason: v.reason,
         stderr: d.recent_stderr.slice(-8),
       });
-    } else if (v.state === 'pending') pending += 1;
+    } else if (v.state === 'pending') {
+      pending += 1;
+      lastDueInMs = v.dueInMs === undefined || lastDueInMs === null ? null : Math.max(lastDueInMs, v.dueInMs);
+    }
   }
-  return { pending, count: all.length };
+  return { pending, count: all.length, lastDueInMs };
 }
 
 /** A hint for failures that have a well-known cause, or null. */

@@ -1,7 +1,7 @@
 // When a started process counts as online, failed, or not yet either: a pure function of its record.
 import assert from 'node:assert/strict';
 import { describe, it } from '../helpers/node-test.js';
-import { failureHint, judge } from '../../src/daemon/start-settle.js';
+import { failureHint, judge, nextLookIn, pollInterval } from '../../src/daemon/start-settle.js';
 import { AppConfigSchema } from '../../src/protocol/app-config.js';
 import type { ProcessDetail } from '../../src/protocol/process-info.js';
 
@@ -70,6 +70,23 @@ describe('start settle', () => {
     assert.equal(judge(detail({ ready_by: 'listening' }), 1000, 1100).state, 'online');
     assert.equal(judge(detail({ uptime: 999 }), 1000, 2000).state, 'pending');
     assert.equal(judge(detail({ uptime: 1000 }), 1000, 2000).state, 'online');
+  });
+
+  it('says how long a process that is up but not yet stable still has to live, and times the next look by it', () => {
+    assert.deepEqual(judge(detail({ uptime: 940 }), 1000, 2000), { state: 'pending', dueInMs: 60 });
+    assert.equal(judge(detail({ status: 'launching', pid: null }), 1000, 1100).state, 'pending');
+    assert.equal(
+      (judge(detail({ status: 'launching', pid: null }), 1000, 1100) as { dueInMs?: number }).dueInMs,
+      undefined,
+      'a process not yet up has no due time',
+    );
+    // 1,000 processes poll every 250 ms; the last due in 60 ms is looked at 61 ms later, not 250.
+    assert.equal(pollInterval(1000), 250);
+    assert.equal(nextLookIn(1000, 60), 61);
+    assert.equal(nextLookIn(1000, 900), 250, 'never later than the poll interval');
+    assert.equal(nextLookIn(1000, null), 250, 'something else pending: the poll interval');
+    assert.equal(nextLookIn(10, 0.2), 2);
+    assert.equal(nextLookIn(10, -5), 1, 'overdue: look at once');
   });
 
   it('fails a process that exited since the operation began, or went errored', () => {

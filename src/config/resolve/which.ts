@@ -2,6 +2,7 @@
 // node_modules/.bin and on PATH, a path is taken as is.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { TurnCache } from './turn-cache.js';
 
 export function isFile(path: string): boolean {
   try {
@@ -11,12 +12,16 @@ export function isFile(path: string): boolean {
   }
 }
 
+const directories = new TurnCache<boolean>();
+
 export function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return directories.get(path, () => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  });
 }
 
 export function isExecutableFile(path: string): boolean {
@@ -45,10 +50,14 @@ export function which(command: string, path = process.env.PATH ?? ''): string | 
  * npm scripts do, the project's own node_modules/.bin (from cwd up), then PATH.
  */
 export function findExecutable(word: string, cwd: string): string | null {
-  if (!word.includes('/')) return localBin(word, cwd) ?? which(word);
-  const path = resolve(cwd, word);
-  return isExecutableFile(path) ? path : null;
+  return executables.get(`${cwd}\0${word}\0${process.env.PATH ?? ''}`, () => {
+    if (!word.includes('/')) return localBin(word, cwd) ?? which(word);
+    const path = resolve(cwd, word);
+    return isExecutableFile(path) ? path : null;
+  });
 }
+
+const executables = new TurnCache<string | null>();
 
 /** `command` in node_modules/.bin of cwd or of a directory above it, or null. */
 export function localBin(command: string, cwd: string): string | null {
