@@ -40,10 +40,11 @@ const ENTRIES = Object.assign({}, ...GROUPS);
  * loader, which costs a process some 15 ms and 2 MB. The worker preload runs in every app process, most of
  * which are CommonJS apps that would start the ESM loader for it alone (it is loaded with --require); the
  * cluster primary is a process of its own for every app; the CLI is started for every command (by
- * bin/shoal.js, itself CommonJS). Code an ES module reaches with import() is bundled too, wrapped so that
- * it runs on first use. Next to its ESM stub each gets a `.cjs` one.
+ * bin/shoal.js, itself CommonJS); the hang watchdog is a thread in every app process, where an ESM entry
+ * started the loader and four threads of its own. Code an ES module reaches with import() is bundled
+ * too, wrapped so that it runs on first use. Next to its ESM stub each gets a `.cjs` one.
  */
-const COMMONJS = new Set(['preload', 'primary', 'cli']);
+const COMMONJS = new Set(['preload', 'primary', 'cli', 'hang-watchdog-thread']);
 
 /**
  * Modules the CLI's bundle takes from a bundle of their own next to it, loaded with the first module that
