@@ -3,12 +3,13 @@
 // service and replaces it (supervision/heartbeat.ts). A blocked loop cannot explain itself, so a small
 // watchdog thread watches the same heartbeat through shared memory and, once it is late, interrupts
 // the loop through the inspector to write a diagnostic report with the JavaScript stack that blocks
-// it (hang-watchdog-thread.ts). The thread costs about 6 MB of private memory and some 30 ms of CPU at
-// start per process (docs/cluster.md); hang_timeout false turns both off.
+// it (hang-watchdog-thread.ts). The thread costs about 6 MB of private memory and some 50 ms of CPU to
+// start, so it starts a moment after the process does (protocol/heartbeat.ts, docs/cluster.md);
+// hang_timeout false turns both off.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromApp } from '../protocol/app-messages.js';
-import { heartbeatInterval } from '../protocol/heartbeat.js';
+import { heartbeatInterval, watchdogStartDelay } from '../protocol/heartbeat.js';
 
 export function startHangWatchdog(): void {
   const timeoutMs = Number(process.env.SHOAL_HANG_TIMEOUT_MS ?? 0);
@@ -23,9 +24,17 @@ export function startHangWatchdog(): void {
 
   const prefix = process.env.SHOAL_HANG_REPORT_PREFIX;
   if (!prefix) return;
+  // Never what keeps the app alive: an app that is done exits before its watchdog ever starts.
+  setTimeout(
+    () => startThread(beat, timeoutMs, `${prefix}-${process.pid}.json`),
+    watchdogStartDelay(timeoutMs),
+  ).unref();
+}
+
+function startThread(beat: BigInt64Array, timeoutMs: number, reportPath: string): void {
   try {
     const thread = new Worker(threadEntry(), {
-      workerData: { beat: beat.buffer, timeoutMs, reportPath: `${prefix}-${process.pid}.json` },
+      workerData: { beat: beat.buffer, timeoutMs, reportPath },
       // The thread must never be what keeps an app alive, nor print into the app's output.
       stdout: true,
       stderr: true,

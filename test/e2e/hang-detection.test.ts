@@ -15,6 +15,7 @@ import {
   type ShoalHome,
   waitFor,
 } from '../helpers/shoal.js';
+import { WATCHDOG_START_MAX_MS } from '../../src/protocol/heartbeat.js';
 
 /** GET a path on 127.0.0.1; resolves with the body, rejects on error or after timeoutMs. */
 function get(port: number, path: string, timeoutMs = 2000): Promise<string> {
@@ -47,12 +48,21 @@ const online = async (home: ShoalHome, n: number) => {
   return list.length === n && list.every((p) => p.status === 'online') ? list : null;
 };
 
+/** n processes online for longer than the latest their watchdog thread starts (it writes the reports). */
+const watched = (home: ShoalHome, n: number, hangTimeoutMs: number) => async () => {
+  const list = await online(home, n);
+  const latest = 2 * Math.min(hangTimeoutMs, WATCHDOG_START_MAX_MS);
+  return list?.every((p) => p.uptime > latest + 500) ? list : null;
+};
+
 describe('hang detection', () => {
   it('replaces a hung cluster worker within 2x hang_timeout, writes its stack, and kills it', async (t) => {
     const home = createHome(t);
     const port = await freePort();
     await startHangApp(home, port, ['-i', '2', '--hang-timeout', '2s']);
-    const before = await waitFor('two workers online', () => online(home, 2));
+    const before = await waitFor('two workers online and watched', watched(home, 2, 2000), {
+      timeoutMs: 20_000,
+    });
     const pids = before.map((p) => p.pid!);
     const hungAt = Date.now();
     hang(port);
@@ -112,7 +122,9 @@ describe('hang detection', () => {
     const home = createHome(t);
     const port = await freePort();
     await startHangApp(home, port, ['--hang-timeout', '2s']);
-    const [before] = await waitFor('the process online', () => online(home, 1));
+    const [before] = await waitFor('the process online and watched', watched(home, 1, 2000), {
+      timeoutMs: 20_000,
+    });
     await waitFor('the process to answer', () => get(port, '/').catch(() => null));
     hang(port);
     const after = await waitFor(
@@ -130,6 +142,30 @@ describe('hang detection', () => {
     // A fork process is online once it runs; it answers once its server listens.
     const answer = await waitFor('the new process to answer', () => get(port, '/').catch(() => null));
     assert.match(answer, /^\d+$/);
+  });
+
+  it('replaces a process that hangs before its watchdog thread started, without a report', async (t) => {
+    const home = createHome(t);
+    const port = await freePort();
+    // The thread starts 5 to 10 s after the process; the hang comes well before, and then its timer
+    // cannot fire at all: the loop is blocked.
+    await startHangApp(home, port, ['--hang-timeout', '5s']);
+    const [before] = await waitFor('the process online', () => online(home, 1));
+    await waitFor('the process to answer', () => get(port, '/').catch(() => null));
+    const [now] = await home.list();
+    assert.ok(now!.uptime < 5000, `hung at ${now!.uptime} ms of uptime, before the watchdog could start`);
+    hang(port);
+    const after = await waitFor(
+      'the hung process restarted',
+      async () => {
+        const [p] = await home.list();
+        return p && p.status === 'online' && p.pid !== before!.pid ? p : null;
+      },
+      { timeoutMs: 25_000 },
+    );
+    assert.match(after.last_restart_reason ?? '', /^hung: event loop blocked for \d+ s$/);
+    const [detail] = await home.describe('web');
+    assert.equal(detail?.hang_report, null, 'no thread, no report');
   });
 
   it('leaves a hung process alone with hang_timeout false', async (t) => {
