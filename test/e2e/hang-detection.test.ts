@@ -1,7 +1,9 @@
 // Hang detection with a real busy loop: a request handler that never returns. A hung cluster worker is
 // taken out of service, its replacement started first, a diagnostic report with the blocking stack
 // written next to the logs, and the hung process killed; fork processes are restarted the same way;
-// a primary's death takes a hung worker with it; hang_timeout false leaves a hung process alone.
+// a primary's death takes a hung worker with it; hang_timeout false leaves a hung process alone. The
+// watchdog thread that writes reports starts a while after its process, so the report tests hang a
+// process only once its thread can be up, and one test hangs a process before that.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
