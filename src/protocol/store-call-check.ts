@@ -1,7 +1,7 @@
 // The store host's check of one call, written out by hand. The zod schemas in store-messages.ts are the
-// specification (and give the types); this check accepts exactly what StoreBatchCallSchema accepts
-// (test/unit/store-call-check.test.ts holds the two side by side) at a fraction of the cost: every call
-// of every batch passes through it, and with the schema library it was a third of the host's time.
+// specification (and give the types); this check accepts exactly what they accept, a single request or
+// a call inside a batch (test/unit/store-call-check.test.ts holds them side by side), at a fraction of
+// the cost: every call passes through it, and with the schema library it was a third of the host's time.
 import { STORE_LIMITS } from './store-wire.js';
 import type { StoreCall } from './store-messages.js';
 
@@ -51,7 +51,7 @@ const FIELDS: Record<StoreCall['op'], Record<string, Field>> = {
   unsubscribe: { channel: key },
 };
 
-/** Checks one call of a batch; the first field at fault is named in the problem. */
+/** Checks one call (its op, id and fields; a single request's type and v are the host's to check). */
 export function checkStoreCall(raw: unknown): CallCheck {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, problem: 'expected an object' };

@@ -1,6 +1,6 @@
 // The store protocol's constants and the checks app processes run on what the host sends them, without
 // the schema library: every app imports the runtime, and loading zod there would slow every start.
-// The host validates requests with the zod schemas in store-messages.ts.
+// The host checks requests with store-call-check.ts, specified by the zod schemas in store-messages.ts.
 import type {
   StoreBatchResponse,
   StoreBatchResult,

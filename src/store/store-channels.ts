@@ -1,6 +1,7 @@
 // The embedded store's pub/sub registry: which peer (worker) subscribed to which channel, and the
 // fan-out of a publication to them. Kept apart from the host so the host reads as request handling only.
-import { STORE_PROTOCOL_VERSION, type StorePublication } from '../protocol/store-messages.js';
+import type { StorePublication } from '../protocol/store-messages.js';
+import { STORE_PROTOCOL_VERSION } from '../protocol/store-wire.js';
 
 export interface StorePeer {
   readonly id: number;

@@ -8,17 +8,14 @@
 // whatever happens to the worker afterwards. Writes survive a host restart only as far as the last
 // snapshot (periodic while dirty, and on close); see docs/runtime.md.
 import { type ErrorCode, toShoalError } from '../errors.js';
-import {
-  isStoreMessage,
-  STORE_LIMITS,
-  STORE_PROTOCOL_VERSION,
-  type StoreBatchResponse,
-  type StoreBatchResult,
-  type StoreCall,
-  StoreRequestSchema,
-  type StoreResponse,
-} from '../protocol/store-messages.js';
 import { checkStoreCall } from '../protocol/store-call-check.js';
+import type {
+  StoreBatchResponse,
+  StoreBatchResult,
+  StoreCall,
+  StoreResponse,
+} from '../protocol/store-messages.js';
+import { isStoreMessage, STORE_LIMITS, STORE_PROTOCOL_VERSION } from '../protocol/store-wire.js';
 import { MemoryStore } from './memory-store.js';
 import { type StorePeer, StoreChannels } from './store-channels.js';
 import { readSnapshot, writeSnapshot } from './store-snapshot.js';
@@ -152,28 +149,26 @@ export class StoreHost {
     for (const call of calls) {
       const callId = requestIdOf(call);
       // A call without an id cannot be matched to its caller; the client never sends one.
-      if (callId === null) continue;
-      const checked = checkStoreCall(call);
-      const outcome = checked.ok ? this.run(peer, checked.call) : invalidRequest(checked.problem);
-      results.push(outcome.ok ? { id: callId, ok: true, value: outcome.value } : { id: callId, ...outcome });
+      if (callId !== null) results.push({ id: callId, ...this.apply(peer, call) });
     }
     const res: StoreBatchResponse = { type: 'shoal:store:batch-res', v: STORE_PROTOCOL_VERSION, id, results };
     sendQuietly(peer, res);
   }
 
-  /** Validates a single request (the form clients older than batches send) and applies it. */
+  /**
+   * Checks one call (a single request, or a call inside a batch: the same fields) and applies it; an
+   * error it throws becomes its coded outcome.
+   */
   private apply(peer: StorePeer, raw: unknown): Outcome {
-    const parsed = StoreRequestSchema.safeParse(raw);
-    if (parsed.success) return this.run(peer, parsed.data);
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return invalidRequest(`${where}${issue?.message ?? 'rejected'}`);
-  }
-
-  /** Applies a checked call; an error it throws becomes its coded outcome. */
-  private run(peer: StorePeer, call: StoreCall): Outcome {
+    const checked = checkStoreCall(raw);
+    if (!checked.ok) {
+      return {
+        ok: false,
+        error: { code: 'SHOAL_ERR_PROTOCOL_INVALID', message: `Invalid store request: ${checked.problem}.` },
+      };
+    }
     try {
-      return { ok: true, value: this.execute(peer, call) };
+      return { ok: true, value: this.execute(peer, checked.call) };
     } catch (err) {
       const e = toShoalError(err);
       return { ok: false, error: { code: e.code, message: e.message } };
@@ -237,13 +232,6 @@ export class StoreHost {
       });
     await this.saving;
   }
-}
-
-function invalidRequest(problem: string): Extract<Outcome, { ok: false }> {
-  return {
-    ok: false,
-    error: { code: 'SHOAL_ERR_PROTOCOL_INVALID', message: `Invalid store request: ${problem}.` },
-  };
 }
 
 function requestIdOf(message: unknown): number | null {

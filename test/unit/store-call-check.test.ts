@@ -1,10 +1,10 @@
-// The host's hand-written check of a batch call against the zod schema it stands in for: over every
-// operation, each valid call and each call with one field broken in each way, the two must agree, and a
+// The host's hand-written check of a store call against the zod schemas it stands in for: over every
+// operation, each valid call and each call with one field broken in each way, the check and both schemas agree, and a
 // refusal must name the field at fault.
 import assert from 'node:assert/strict';
 import { describe, it } from '../helpers/node-test.js';
 import { checkStoreCall } from '../../src/protocol/store-call-check.js';
-import { StoreBatchCallSchema } from '../../src/protocol/store-messages.js';
+import { StoreBatchCallSchema, StoreRequestSchema } from '../../src/protocol/store-messages.js';
 import { STORE_LIMITS } from '../../src/protocol/store-wire.js';
 
 /** One valid call of each operation, with every optional field present. */
@@ -39,14 +39,26 @@ const BAD_VALUES: unknown[] = [
   '1',
 ];
 
+/**
+ * The check's verdict on a call, asserted equal to the batch-call schema's and, for the same call sent as
+ * a single request (with its envelope), to the request schema's.
+ */
 function agree(raw: unknown): { ok: boolean; problem?: string } {
   const fast = checkStoreCall(raw);
-  const spec = StoreBatchCallSchema.safeParse(raw);
-  assert.equal(
-    fast.ok,
-    spec.success,
-    `${JSON.stringify(raw)}: the check says ${fast.ok ? 'valid' : 'invalid'}, the schema ${spec.success ? 'valid' : 'invalid'}`,
-  );
+  const single =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+      ? { type: 'shoal:store:req', v: 1, ...raw }
+      : raw;
+  for (const [name, spec] of [
+    ['batch call', StoreBatchCallSchema.safeParse(raw)],
+    ['single request', StoreRequestSchema.safeParse(single)],
+  ] as const) {
+    assert.equal(
+      fast.ok,
+      spec.success,
+      `${JSON.stringify(raw)}: the check says ${fast.ok ? 'valid' : 'invalid'}, the ${name} schema ${spec.success ? 'valid' : 'invalid'}`,
+    );
+  }
   return fast.ok ? { ok: true } : { ok: false, problem: fast.problem };
 }
 
