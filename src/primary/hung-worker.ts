@@ -2,7 +2,7 @@
 // when other workers can serve, a replacement started beside it, and only once the replacement is ready
 // (or has failed) and the worker's diagnostic report is written is the hung worker killed. A hung
 // worker cannot drain, so it is killed outright.
-import { hungReason, reportWritten } from '../supervision/heartbeat.js';
+import { hangReportWritten, hungReason } from '../supervision/heartbeat.js';
 import { hangReportPath, hangReportPrefix } from '../supervision/launch-spec.js';
 import type { ManagedProcess } from '../supervision/managed-process.js';
 import { log } from './primary-log.js';
@@ -30,7 +30,7 @@ export async function replaceHungWorker(
   fresh.lastRestartReason = reason;
   fresh.start(`restart after ${reason}`);
   const outcome = await fresh.waitReady();
-  const written = await reportWritten(report);
+  const written = await hangReportWritten(hung, report, blockedMs);
   fresh.hangReport = written ? report : hung.hangReport;
   pool.slots.set(hung.id, fresh);
   pool.emit('changed');

@@ -20,3 +20,12 @@ export function watchdogStartDelay(hangTimeoutMs: number, random: () => number =
   const base = Math.min(hangTimeoutMs, WATCHDOG_START_MAX_MS);
   return Math.round(base * (1 + random()));
 }
+
+/**
+ * Whether a process's watchdog thread can be up, for a loop that ran `loopRanMs` after the process
+ * started before it blocked: a timer cannot fire on a blocked loop, and the thread's timer is never
+ * due before the shortest delay watchdogStartDelay gives.
+ */
+export function watchdogMayBeUp(loopRanMs: number, hangTimeoutMs: number): boolean {
+  return loopRanMs >= Math.min(hangTimeoutMs, WATCHDOG_START_MAX_MS);
+}

@@ -4,7 +4,7 @@
 // a process may block its loop while it loads and is on its way out while it stops.
 import { readFile } from 'node:fs/promises';
 import { isBeat } from '../protocol/app-messages.js';
-import { heartbeatInterval } from '../protocol/heartbeat.js';
+import { heartbeatInterval, watchdogMayBeUp } from '../protocol/heartbeat.js';
 import { now } from './clock.js';
 import type { ManagedProcess } from './managed-process.js';
 
@@ -63,7 +63,7 @@ const REPORT_WAIT_MS = 3_000;
  * True once the report file holds a whole JSON document (Node writes it in pieces), within `boundMs`.
  * Polled: the writer is another process, and the wait is short and rare.
  */
-export async function reportWritten(path: string, boundMs = REPORT_WAIT_MS): Promise<boolean> {
+async function reportWritten(path: string, boundMs = REPORT_WAIT_MS): Promise<boolean> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     try {
@@ -74,6 +74,21 @@ export async function reportWritten(path: string, boundMs = REPORT_WAIT_MS): Pro
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits (bounded) for the report of `proc`, hung for `blockedMs`, unless its watchdog thread cannot be
+ * up: then no report will come and the process is replaced at once. The loop ran at least until the
+ * last heartbeat, and at most one heartbeat interval beyond it.
+ */
+export async function hangReportWritten(
+  proc: ManagedProcess,
+  path: string,
+  blockedMs: number,
+): Promise<boolean> {
+  const timeout = proc.app.hang_timeout;
+  const ranMs = proc.startedAt === null ? 0 : now() - blockedMs - proc.startedAt + heartbeatInterval(timeout);
+  return watchdogMayBeUp(ranMs, timeout) && reportWritten(path);
 }
 
 /** The restart reason of a hung process, as `describe` shows it. */

@@ -6,10 +6,13 @@
 // it (hang-watchdog-thread.ts). The thread costs about 6 MB of private memory and some 50 ms of CPU to
 // start, so it starts a moment after the process does (protocol/heartbeat.ts, docs/cluster.md);
 // hang_timeout false turns both off.
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromApp } from '../protocol/app-messages.js';
 import { heartbeatInterval, watchdogStartDelay } from '../protocol/heartbeat.js';
+
+// The CommonJS stub the build writes next to this file (scripts/bundle.js): the thread starts without
+// Node's ES module loader. Processes only ever load the built preload, as WORKER_PRELOAD does.
+const THREAD_ENTRY = new URL('./hang-watchdog-thread.cjs', import.meta.url);
 
 export function startHangWatchdog(): void {
   const timeoutMs = Number(process.env.SHOAL_HANG_TIMEOUT_MS ?? 0);
@@ -33,7 +36,7 @@ export function startHangWatchdog(): void {
 
 function startThread(beat: BigInt64Array, timeoutMs: number, reportPath: string): void {
   try {
-    const thread = new Worker(threadEntry(), {
+    const thread = new Worker(THREAD_ENTRY, {
       workerData: { beat: beat.buffer, timeoutMs, reportPath },
       // The thread must never be what keeps an app alive, nor print into the app's output.
       stdout: true,
@@ -47,13 +50,4 @@ function startThread(beat: BigInt64Array, timeoutMs: number, reportPath: string)
   } catch {
     // No worker threads (a restricted runtime): hangs are still found and replaced, without a report.
   }
-}
-
-/**
- * The CommonJS stub the build writes next to this file (scripts/bundle.js), so that the thread starts
- * without Node's ES module loader; the ES module one where there is none (the sources, run through tsx).
- */
-function threadEntry(): URL {
-  const cjs = new URL('./hang-watchdog-thread.cjs', import.meta.url);
-  return existsSync(cjs) ? cjs : new URL('./hang-watchdog-thread.js', import.meta.url);
 }

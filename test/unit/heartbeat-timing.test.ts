@@ -5,6 +5,7 @@ import { describe, it } from '../helpers/node-test.js';
 import {
   heartbeatInterval,
   WATCHDOG_START_MAX_MS,
+  watchdogMayBeUp,
   watchdogStartDelay,
 } from '../../src/protocol/heartbeat.js';
 
@@ -36,5 +37,12 @@ describe('heartbeat timing', () => {
       const d = watchdogStartDelay(5000);
       assert.ok(d >= 5000 && d <= 10_000, String(d));
     }
+  });
+
+  it('knows a watchdog cannot be up when the loop blocked before its earliest start', () => {
+    assert.equal(watchdogMayBeUp(1999, 2000), false);
+    assert.equal(watchdogMayBeUp(2000, 2000), true);
+    assert.equal(watchdogMayBeUp(9_999, 30_000), false, 'the delay is at most 10 s');
+    assert.equal(watchdogMayBeUp(10_000, 30_000), true);
   });
 });

@@ -8,7 +8,7 @@ import { isStoreMessage } from '../../protocol/store-wire.js';
 import { StoreHost } from '../../store/store-host.js';
 import { appFiles } from '../../supervision/app-files.js';
 import { watchHealth } from '../../supervision/health-monitor.js';
-import { hungReason, reportWritten, watchHeartbeat } from '../../supervision/heartbeat.js';
+import { hangReportWritten, hungReason, watchHeartbeat } from '../../supervision/heartbeat.js';
 import {
   hangReportPath,
   hangReportPrefix,
@@ -258,7 +258,7 @@ export class ForkApp implements AppRunner {
     const reason = hungReason(blockedMs);
     const report = hangReportPath(hangReportPrefix(proc.app, who), proc.pid);
     log('process.hung', { app: this.name, id: proc.id, pid: proc.pid, blocked_ms: blockedMs });
-    if (await reportWritten(report)) proc.hangReport = report;
+    if (await hangReportWritten(proc, report, blockedMs)) proc.hangReport = report;
     await proc.restart(reason, this.config, true);
   }
 
