@@ -13,6 +13,7 @@ export function isFile(path: string): boolean {
 }
 
 const directories = new TurnCache<boolean>();
+const executables = new TurnCache<string | null>();
 
 export function isDirectory(path: string): boolean {
   return directories.get(path, () => {
@@ -56,8 +57,6 @@ export function findExecutable(word: string, cwd: string): string | null {
     return isExecutableFile(path) ? path : null;
   });
 }
-
-const executables = new TurnCache<string | null>();
 
 /** `command` in node_modules/.bin of cwd or of a directory above it, or null. */
 export function localBin(command: string, cwd: string): string | null {
