@@ -141,10 +141,14 @@ describe('shoal run', { skip: noNamespaces }, () => {
 
   it('still notices a cluster primary dying while it reaps orphans as PID 1', async (t) => {
     const home = createHome(t);
+    const port = await freePort();
     const file = processFile(home, [
-      { name: 'cl', script: fixture('http-hello.js'), instances: 2, env: { PORT: String(await freePort()) } },
+      { name: 'cl', script: fixture('http-hello.js'), instances: 2, env: { PORT: String(port) } },
     ]);
     const run = shoalRun(t, home, [file], true);
+    // The CLI starts a daemon of its own when none answers yet, and `shoal run` exits when it finds one
+    // serving its home: talk to the home only once the run's app answers.
+    await waitFor('the app answering', async () => (await fetch(`http://127.0.0.1:${port}/`)).text());
     const before = await waitFor('two workers online', async () => {
       const d = await home.describe('cl').catch(() => []);
       return d.length === 2 && d.every((p) => p.status === 'online') ? d : null;
